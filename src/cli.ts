@@ -1,0 +1,53 @@
+import type { Server } from 'node:http';
+import { parseConfig, usage } from './config.js';
+import { ConfigError } from './errors.js';
+import { createLog, type Log } from './log.js';
+import { scheduleRefresh, intervalSeconds } from './scheduler.js';
+import { createApp } from './serve/app.js';
+import { createService } from './service.js';
+
+async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const config = parseConfig(argv, env);
+  const log = createLog(config.logLevel);
+  const service = await createService(config, log);
+  await service.refresh();
+  log.info({ articles: service.store.size }, 'store loaded');
+  const app = createApp({
+    publisher: service.publisher,
+    log,
+    trustProxy: config.trustProxy,
+    route: { baseUrl: config.baseUrl, maxAgeSeconds: intervalSeconds(config.cron) },
+  });
+  const scheduler = scheduleRefresh(config.cron, () => service.refresh(), log);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host ?? '::', (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const address = server.address();
+  log.info({ address, cron: config.cron }, 'serving');
+  const shutdown = async (signal: string): Promise<void> => {
+    log.info({ signal }, 'shutting down');
+    await scheduler.stop();
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function main(): Promise<void> {
+  const [command = 'serve', ...rest] = process.argv.slice(2);
+  if (command === '--help' || command === '-h' || rest.includes('--help')) {
+    console.log(usage());
+    return;
+  }
+  if (command === 'serve') return serve(rest, process.env);
+  throw new ConfigError(`unknown command ${JSON.stringify(command)}\n${usage()}`);
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof ConfigError ? `feedrelay: ${err.message}` : err;
+  console.error(message);
+  process.exit(2);
+});
+
+export type { Log };

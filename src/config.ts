@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import cron from 'node-cron';
+import { ConfigError } from './errors.js';
+
+/** Everything the process is told at start; read once, at the edge, and passed down. */
+export interface Config {
+  port: number;
+  host: string | undefined;
+  cron: string;
+  seedsDir: string;
+  feedsDir: string;
+  dataDir: string;
+  live: boolean;
+  baseUrl: string | undefined;
+  trustProxy: boolean;
+  logLevel: string;
+}
+
+interface Option {
+  key: keyof Config;
+  flag: string;
+  env: string;
+  type: 'string' | 'boolean';
+  default: string;
+  describe: string;
+}
+
+/** The configuration table: README's table is this list. */
+export const OPTIONS: readonly Option[] = [
+  { key: 'port', flag: 'port', env: 'PORT', type: 'string', default: '8080', describe: 'HTTP port' },
+  { key: 'host', flag: 'host', env: 'HOST', type: 'string', default: '', describe: 'interface to listen on (all when empty)' },
+  { key: 'cron', flag: 'cron', env: 'REFRESH_CRON', type: 'string', default: '*/15 * * * *', describe: 'refresh schedule (cron syntax)' },
+  { key: 'seedsDir', flag: 'seeds', env: 'FEEDRELAY_SEEDS', type: 'string', default: 'seeds', describe: 'archive folder, rescanned on every refresh' },
+  { key: 'feedsDir', flag: 'feeds', env: 'FEEDRELAY_FEEDS', type: 'string', default: 'feeds', describe: 'source definitions, one JSON file per outlet' },
+  { key: 'dataDir', flag: 'data', env: 'FEEDRELAY_DATA', type: 'string', default: 'data', describe: 'where fetched articles and feed state are stored' },
+  { key: 'live', flag: 'live', env: 'FEEDRELAY_LIVE', type: 'boolean', default: 'false', describe: 'fetch the outlets\' live feeds' },
+  { key: 'baseUrl', flag: 'base-url', env: 'FEEDRELAY_BASE_URL', type: 'string', default: '', describe: 'public address for self links (else taken from each request)' },
+  { key: 'trustProxy', flag: 'trust-proxy', env: 'FEEDRELAY_TRUST_PROXY', type: 'boolean', default: 'false', describe: 'honour X-Forwarded-Proto and X-Forwarded-Host' },
+  { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', type: 'string', default: 'info', describe: 'pino log level' },
+];
+
+function bool(name: string, value: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off|)$/i.test(value)) return false;
+  throw new ConfigError(`${name}: expected true or false, got ${JSON.stringify(value)}`);
+}
+
+function port(name: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new ConfigError(`${name}: expected a port number 0-65535, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function baseUrl(name: string, value: string): string | undefined {
+  if (value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name}: not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name}: must be http(s): ${JSON.stringify(value)}`);
+  return url.href.replace(/\/+$/, '');
+}
+
+/** Flags win over variables, variables over defaults. Throws ConfigError naming the parameter. */
+export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.type }])),
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const raw = (o: Option): { name: string; value: string } => {
+    const flag = values[o.flag];
+    if (flag !== undefined) return { name: `--${o.flag}`, value: String(flag) };
+    const fromEnv = env[o.env];
+    if (fromEnv !== undefined) return { name: o.env, value: fromEnv };
+    return { name: `--${o.flag}`, value: o.default };
+  };
+  const get = (key: keyof Config): { name: string; value: string } => raw(OPTIONS.find((o) => o.key === key)!);
+  const cronSpec = get('cron');
+  if (!cron.validate(cronSpec.value)) throw new ConfigError(`${cronSpec.name}: not a cron expression: ${JSON.stringify(cronSpec.value)}`);
+  const host = get('host').value;
+  const p = get('port');
+  const live = get('live');
+  const base = get('baseUrl');
+  const trust = get('trustProxy');
+  return {
+    port: port(p.name, p.value),
+    host: host === '' ? undefined : host,
+    cron: cronSpec.value,
+    seedsDir: get('seedsDir').value,
+    feedsDir: get('feedsDir').value,
+    dataDir: get('dataDir').value,
+    live: bool(live.name, live.value),
+    baseUrl: baseUrl(base.name, base.value),
+    trustProxy: bool(trust.name, trust.value),
+    logLevel: get('logLevel').value,
+  };
+}
+
+/** The help text: every option with its flag, variable and default. */
+export function usage(): string {
+  const rows = OPTIONS.map((o) => `  --${o.flag.padEnd(12)} ${o.env.padEnd(22)} ${(o.default || '(none)').padEnd(14)} ${o.describe}`);
+  return ['usage: feedrelay <serve|refresh|build> [options]', '', '  flag           variable               default        meaning', ...rows].join('\n');
+}

@@ -1,0 +1,44 @@
+/**
+ * Every error the project raises on purpose. The stage prefix in `name` says where it came from;
+ * `httpStatus` in src/serve/errors.ts is the one place that maps them to HTTP.
+ */
+export class FeedrelayError extends Error {
+  override name = 'FeedrelayError';
+}
+
+/** Bad command-line flag or environment variable. */
+export class ConfigError extends FeedrelayError {
+  override name = 'ConfigError';
+}
+
+/** A seed or stored file that cannot be read as an article. */
+export class SeedParseError extends FeedrelayError {
+  override name = 'SeedParseError';
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+/** A `feeds/*.json` source definition that is unusable. */
+export class SourceDefinitionError extends FeedrelayError {
+  override name = 'SourceDefinitionError';
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+/** A string that is not an absolute http(s) URL where one is required. */
+export class UrlError extends FeedrelayError {
+  override name = 'UrlError';
+}
+
+/** A request parameter that is out of range or malformed. */
+export class RequestParameterError extends FeedrelayError {
+  override name = 'RequestParameterError';
+}

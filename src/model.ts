@@ -1,0 +1,47 @@
+/** The contract between stages: parsers produce drafts, normalisation turns them into articles. */
+
+export type Language = 'zh-Hans' | 'zh-Hant';
+
+export const LANGUAGES: readonly Language[] = ['zh-Hans', 'zh-Hant'];
+
+export interface LeadImage {
+  url: string;
+  caption?: string;
+}
+
+/** What a parser knows about one article, before cleaning. Times are epoch milliseconds. */
+export interface ArticleDraft {
+  /** Where the draft came from (a file name or a feed URL), for errors and logs. */
+  origin: string;
+  url: string;
+  title: string;
+  html: string;
+  /** When we first stored it; for seeds, the `<!--ms-->` line. */
+  archived: number;
+  /** Set when the upstream states it as metadata; otherwise read from the HTML's date line. */
+  published?: number;
+  /** Fixed id (a stored file's name carries it); otherwise derived from the canonical URL. */
+  id?: string;
+  /** Source id from `feeds/`; otherwise looked up from the URL's host. */
+  source?: string;
+  /** Upstream's lead image (an enclosure or media:content), used when the HTML has none. */
+  image?: string;
+  /** Last content change; defaults to `archived`. */
+  modified?: number;
+}
+
+/** One stored, cleaned article: what every renderer reads. */
+export interface Article {
+  id: string;
+  url: string;
+  canonicalUrl: string;
+  title: string;
+  published: number;
+  archived: number;
+  modified: number;
+  source: string;
+  language: Language;
+  image?: LeadImage;
+  summary: string;
+  contentHtml: string;
+}

@@ -1,0 +1,159 @@
+import type { LeadImage } from '../model.js';
+import { blockText, parseFragment, serializeChildren } from './html.js';
+
+/**
+ * What the earlier republisher added to the archive's HTML and we do not republish (issue #2):
+ * its promo footer, the outlets' share widgets and newsletter/app prompts, and custom elements.
+ */
+export const PROMO_FOOTER_TEXT = '获取更多RSS';
+export const SHARE_LABEL = /^(分享|分享到|share)\s*[:：]?$/i;
+export const DROPPED_ATTRIBUTE_PREFIXES = ['data-selfpromo', 'data-root-share'];
+
+export interface CleanedHtml {
+  html: string;
+  /** The date line's text, removed from the body; undefined where the body has none. */
+  dateLine?: string;
+  image?: LeadImage;
+  /** Body text without captions, for the summary and language detection. */
+  text: string;
+}
+
+const DATE_LINE_MAX_LENGTH = 80;
+
+function elementChildren(el: Element): Element[] {
+  return Array.from(el.children);
+}
+
+function text(el: Element): string {
+  return (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** The archive puts the date first: `<div><i>DATE</i></div>` (VOA, DW) or `<div>DATE</div>` (RFI). */
+function takeDateLine(root: Element): string | undefined {
+  const first = root.firstElementChild;
+  if (!first || first.localName !== 'div' || first.querySelector('img, p')) return undefined;
+  const line = text(first);
+  if (line === '' || line.length > DATE_LINE_MAX_LENGTH || !/\d/.test(line)) return undefined;
+  first.remove();
+  return line;
+}
+
+function removeRepublisherAdditions(root: Element): void {
+  for (const el of Array.from(root.querySelectorAll('*'))) {
+    if (!root.contains(el)) continue;
+    const tag = el.localName;
+    if (tag.includes('-')) {
+      el.remove();
+      continue;
+    }
+    if (Array.from(el.attributes).some((a) => DROPPED_ATTRIBUTE_PREFIXES.some((p) => a.name.startsWith(p)))) {
+      el.remove();
+    }
+  }
+  for (const el of Array.from(root.querySelectorAll('div'))) {
+    if (!root.contains(el)) continue;
+    const label = el.firstElementChild;
+    if (label && SHARE_LABEL.test(text(label))) el.remove();
+  }
+  for (const el of Array.from(root.querySelectorAll('div'))) {
+    if (!root.contains(el) || !text(el).startsWith(PROMO_FOOTER_TEXT)) continue;
+    removeTrailingSeparators(el);
+    el.remove();
+  }
+}
+
+/** The footer comes after `<br><hr>`; those go with it. */
+function removeTrailingSeparators(footer: Element): void {
+  let prev = footer.previousSibling;
+  while (prev && (isBlankText(prev) || isElement(prev, 'hr') || isElement(prev, 'br'))) {
+    const before = prev.previousSibling;
+    prev.parentNode?.removeChild(prev);
+    prev = before;
+  }
+}
+
+function isBlankText(node: Node): boolean {
+  return node.nodeType === 3 && (node.nodeValue ?? '').trim() === '';
+}
+
+function isElement(node: Node, tag: string): boolean {
+  return node.nodeType === 1 && (node as Element).localName === tag;
+}
+
+/** `<img><div><small>caption</small></div>` is how the archive captions images: make it a figure. */
+function captionsToFigures(root: Element): void {
+  const doc = root.ownerDocument;
+  for (const img of Array.from(root.querySelectorAll('img'))) {
+    const next = img.nextElementSibling;
+    if (!next || next.localName !== 'div') continue;
+    const kids = elementChildren(next);
+    if (kids.length !== 1 || kids[0]!.localName !== 'small') continue;
+    const figure = doc.createElement('figure');
+    const caption = doc.createElement('figcaption');
+    caption.textContent = text(next);
+    img.parentNode!.insertBefore(figure, img);
+    figure.appendChild(img);
+    figure.appendChild(caption);
+    next.remove();
+  }
+}
+
+function absolutize(value: string, base: string): string | undefined {
+  try {
+    return new URL(value.trim(), base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Relative links resolve against the article; the image proxy's `host?url=` gains its `/`. */
+function absolutizeUrls(root: Element, base: string): void {
+  for (const [selector, attr] of [['a[href]', 'href'], ['img[src]', 'src']] as const) {
+    for (const el of Array.from(root.querySelectorAll(selector))) {
+      const url = absolutize(el.getAttribute(attr) ?? '', base);
+      if (url === undefined) el.removeAttribute(attr);
+      else el.setAttribute(attr, url);
+    }
+  }
+}
+
+function removeEmptyParagraphs(root: Element): void {
+  for (const p of Array.from(root.querySelectorAll('p'))) {
+    if (text(p).replace(/\u00a0/g, '') === '' && !p.querySelector('img')) p.remove();
+  }
+}
+
+function leadImage(root: Element): LeadImage | undefined {
+  const img = Array.from(root.querySelectorAll('img[src]')).find((el) => /^https?:/i.test(el.getAttribute('src')!));
+  if (!img) return undefined;
+  const url = img.getAttribute('src')!;
+  const figure = img.parentElement?.localName === 'figure' ? img.parentElement : undefined;
+  const caption = figure?.querySelector('figcaption');
+  const captionText = caption ? text(caption) : (img.getAttribute('alt') ?? '').trim();
+  return captionText ? { url, caption: captionText } : { url };
+}
+
+function bodyText(root: Element): string {
+  const copy = root.cloneNode(true) as Element;
+  for (const el of Array.from(copy.querySelectorAll('figcaption'))) el.remove();
+  return blockText(copy);
+}
+
+/**
+ * Turns an archived or upstream body into the article as the outlet wrote it: republisher
+ * additions and the date line out, captions as figures, every URL absolute against `baseUrl`.
+ * The result still has to go through sanitizeHtml.
+ */
+export function cleanArticleHtml(html: string, baseUrl: string): CleanedHtml {
+  const root = parseFragment(html);
+  const dateLine = takeDateLine(root);
+  removeRepublisherAdditions(root);
+  captionsToFigures(root);
+  absolutizeUrls(root, baseUrl);
+  removeEmptyParagraphs(root);
+  const image = leadImage(root);
+  const cleaned: CleanedHtml = { html: serializeChildren(root), text: bodyText(root) };
+  if (dateLine !== undefined) cleaned.dateLine = dateLine;
+  if (image) cleaned.image = image;
+  return cleaned;
+}

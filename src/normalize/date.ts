@@ -1,0 +1,140 @@
+/**
+ * Dates as the outlets write them. The archive's date line has three forms (issue #2): VOA's
+ * RFC 1123, DW's ISO 8601 and RFI's `dd/mm/yyyy - HH:MM` in Paris local time. Feeds add RFC 822
+ * with named or numeric zones (RSS 2.0), W3C-DTF (dc:date) and RFC 3339 (Atom).
+ */
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** RFC 822 §5.1 zone names, in minutes east of UTC. Military letters other than Z are ambiguous in practice and ignored. */
+const ZONES: Record<string, number> = {
+  UT: 0, UTC: 0, GMT: 0, Z: 0,
+  EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
+  CET: 60, CEST: 120,
+};
+
+/** Local-time formats that carry no zone, with the zone the outlet means. */
+const LOCAL_FORMATS: readonly { pattern: RegExp; timeZone: string; fields: (m: RegExpMatchArray) => Fields }[] = [
+  {
+    // RFI: 16/10/2023 - 17:26, Paris local time, daylight saving applies.
+    pattern: /^(\d{1,2})\/(\d{1,2})\/(\d{4})\s*-\s*(\d{1,2}):(\d{2})$/,
+    timeZone: 'Europe/Paris',
+    fields: (m) => ({ year: +m[3]!, month: +m[2]!, day: +m[1]!, hour: +m[4]!, minute: +m[5]!, second: 0, ms: 0 }),
+  },
+];
+
+const RFC822 =
+  /^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2}|\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|[A-Za-z]{1,4})?$/;
+
+const ISO8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+interface Fields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  ms: number;
+}
+
+/** Date.UTC that refuses out-of-range fields instead of rolling them over. */
+function utcFromFields(f: Fields): number | undefined {
+  if (f.month < 1 || f.month > 12 || f.day < 1 || f.hour > 23 || f.minute > 59 || f.second > 60) return undefined;
+  const t = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, Math.min(f.second, 59), f.ms);
+  const d = new Date(t);
+  if (d.getUTCDate() !== f.day || d.getUTCMonth() !== f.month - 1) return undefined;
+  return t;
+}
+
+function zoneMinutes(zone: string | undefined): number | undefined {
+  if (zone === undefined || zone === '') return 0;
+  const numeric = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+  if (numeric) {
+    const minutes = +numeric[2]! * 60 + +(numeric[3] ?? 0);
+    return numeric[1] === '-' ? -minutes : minutes;
+  }
+  return ZONES[zone.toUpperCase()];
+}
+
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Offset of `timeZone` from UTC at instant `t`, in milliseconds. */
+function zoneOffset(t: number, timeZone: string): number {
+  let fmt = zoneFormatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    zoneFormatters.set(timeZone, fmt);
+  }
+  const p = Object.fromEntries(fmt.formatToParts(t).map((x) => [x.type, x.value]));
+  const local = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
+  return local - (t - (t % 1000));
+}
+
+/** The instant at which a wall-clock time in `timeZone` occurs (the earlier one in a DST overlap). */
+export function zonedTimeToUtc(f: Fields, timeZone: string): number | undefined {
+  const asUtc = utcFromFields(f);
+  if (asUtc === undefined) return undefined;
+  const first = asUtc - zoneOffset(asUtc, timeZone);
+  const second = asUtc - zoneOffset(first, timeZone);
+  return Math.min(first, second);
+}
+
+function parseRfc822(text: string): number | undefined {
+  const m = RFC822.exec(text);
+  if (!m) return undefined;
+  const month = MONTHS.indexOf(m[2]!.toLowerCase()) + 1;
+  if (month === 0) return undefined;
+  let year = +m[3]!;
+  if (m[3]!.length === 2) year += year < 50 ? 2000 : 1900; // RFC 2822 §4.3
+  const offset = zoneMinutes(m[7]);
+  if (offset === undefined) return undefined;
+  const t = utcFromFields({ year, month, day: +m[1]!, hour: +m[4]!, minute: +m[5]!, second: +(m[6] ?? 0), ms: 0 });
+  return t === undefined ? undefined : t - offset * 60_000;
+}
+
+function parseIso8601(text: string): number | undefined {
+  const m = ISO8601.exec(text);
+  if (!m) return undefined;
+  const offset = zoneMinutes(m[8]);
+  if (offset === undefined) return undefined;
+  const ms = m[7] ? Math.round(+`0.${m[7]}` * 1000) : 0;
+  const fields = { year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +(m[4] ?? 0), minute: +(m[5] ?? 0), second: +(m[6] ?? 0), ms };
+  const t = utcFromFields(fields);
+  return t === undefined ? undefined : t - offset * 60_000;
+}
+
+function parseLocal(text: string): number | undefined {
+  for (const format of LOCAL_FORMATS) {
+    const m = format.pattern.exec(text);
+    if (m) return zonedTimeToUtc(format.fields(m), format.timeZone);
+  }
+  return undefined;
+}
+
+/** Reads any date form we know; `undefined` when none fits. Never guesses with `Date.parse`. */
+export function parseDate(text: string): number | undefined {
+  const s = text.replace(/\s+/g, ' ').trim();
+  if (s === '') return undefined;
+  return parseIso8601(s) ?? parseRfc822(s) ?? parseLocal(s);
+}
+
+/** RFC 822 as RSS 2.0 wants it, always in GMT with a four-digit year. */
+export function formatRfc822(t: number): string {
+  return new Date(t).toUTCString();
+}
+
+/** RFC 3339 in UTC, as Atom and JSON Feed want it. */
+export function formatRfc3339(t: number): string {
+  return new Date(t).toISOString();
+}

@@ -1,0 +1,104 @@
+import { SeedParseError } from '../errors.js';
+import type { ArticleDraft } from '../model.js';
+import { parseHttpUrl } from '../normalize/canonicalUrl.js';
+
+/**
+ * The archive's file format (DEVELOPERS.md):
+ *   <!--1730296744000-->          archived time, epoch ms
+ *   [title](https://article-url)
+ *   ------
+ *   (blank)
+ *   <div><i>DATE</i></div>...     the article as HTML
+ * and its file name, `NNN_<16 hex digits>.txt`: a sequence number and the article id.
+ */
+export const SEED_FILE_NAME = /^(\d{3,})_([0-9a-f]{16})\.txt$/;
+const ARCHIVED_LINE = /^<!--\s*(-?\d+)\s*-->$/;
+const SEPARATOR_LINE = /^-{3,}$/;
+/** Archived times outside this window are typos or garbage, not news. */
+const ARCHIVED_MIN = Date.UTC(1990, 0, 1);
+const ARCHIVED_MAX = Date.UTC(2100, 0, 1);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export interface SeedFileName {
+  sequence: number;
+  id: string;
+}
+
+export function parseSeedFileName(name: string): SeedFileName | undefined {
+  const m = SEED_FILE_NAME.exec(name);
+  return m ? { sequence: Number(m[1]), id: m[2]! } : undefined;
+}
+
+function decode(name: string, bytes: Uint8Array): string {
+  if (bytes.length === 0) throw new SeedParseError(name, 'file is empty');
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new SeedParseError(name, 'not UTF-8 text (binary or another encoding)');
+  }
+  if (text.includes('\u0000')) throw new SeedParseError(name, 'not text: contains NUL bytes');
+  return text.replace(/^\uFEFF/, '');
+}
+
+function parseArchived(name: string, line: string): number {
+  const m = ARCHIVED_LINE.exec(line.trim());
+  if (!m) throw new SeedParseError(name, `line 1: expected <!--epoch-ms--> archived time, found ${quote(line)}`);
+  const ms = Number(m[1]);
+  if (!Number.isSafeInteger(ms) || ms < ARCHIVED_MIN || ms >= ARCHIVED_MAX) {
+    throw new SeedParseError(name, `line 1: archived time ${m[1]} is not an epoch-ms time between 1990 and 2100`);
+  }
+  return ms;
+}
+
+function parseLinkLine(name: string, line: string): { title: string; url: string } {
+  const trimmed = line.trim();
+  const split = trimmed.lastIndexOf('](');
+  if (!trimmed.startsWith('[') || !trimmed.endsWith(')') || split < 0) {
+    throw new SeedParseError(name, `line 2: expected [title](url), found ${quote(line)}`);
+  }
+  const title = trimmed.slice(1, split).trim();
+  const url = trimmed.slice(split + 2, -1).trim();
+  if (title === '') throw new SeedParseError(name, 'line 2: the title is empty');
+  try {
+    return { title, url: parseHttpUrl(url).href };
+  } catch {
+    throw new SeedParseError(name, `line 2: ${quote(url)} is not an absolute http(s) URL`);
+  }
+}
+
+function quote(s: string): string {
+  return JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
+}
+
+/** Reads one archive file into a draft, or throws SeedParseError naming the file and the fault. */
+export function parseSeedFile(name: string, bytes: Uint8Array): ArticleDraft {
+  const fileName = parseSeedFileName(name.split('/').pop() ?? name);
+  if (!fileName) throw new SeedParseError(name, 'file name is not NNN_<16 hex digits>.txt');
+  const lines = decode(name, bytes).split(/\r?\n/);
+  const archived = parseArchived(name, lines[0] ?? '');
+  const { title, url } = parseLinkLine(name, lines[1] ?? '');
+  if (!SEPARATOR_LINE.test((lines[2] ?? '').trim())) {
+    throw new SeedParseError(name, `line 3: expected ------, found ${quote(lines[2] ?? '')}`);
+  }
+  const html = lines.slice(3).join('\n').trim();
+  if (html === '') throw new SeedParseError(name, 'no article HTML after line 3');
+  return { origin: name, id: fileName.id, url, title, html, archived };
+}
+
+/** Writes an article in the same format, so parseSeedFile reads it back. */
+export function formatSeedFile(entry: {
+  archived: number;
+  title: string;
+  url: string;
+  dateLine: string;
+  html: string;
+}): string {
+  const title = entry.title.replace(/\s+/g, ' ').trim();
+  return `<!--${entry.archived}-->\n[${title}](${entry.url})\n------\n\n<div><i>${entry.dateLine}</i></div>${entry.html}\n`;
+}
+
+export function seedFileName(sequence: number, id: string): string {
+  return `${String(sequence).padStart(3, '0')}_${id}.txt`;
+}

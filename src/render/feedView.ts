@@ -1,0 +1,73 @@
+import type { Article } from '../model.js';
+import type { SourceInfo } from '../sources/registry.js';
+
+/** Tag URIs (RFC 4151) for feed and entry ids: valid everywhere, stable across hosts. */
+export const TAG_PREFIX = 'tag:feedrelay,2024:';
+
+export function articleGuid(id: string): string {
+  return `${TAG_PREFIX}${id}`;
+}
+
+export function feedGuid(key: string): string {
+  return `${TAG_PREFIX}feed:${key}`;
+}
+
+/** RFC 5005 links between pages of one feed; all absolute URLs. */
+export interface PageLinks {
+  first?: string;
+  last?: string;
+  next?: string;
+  previous?: string;
+  current?: string;
+  prevArchive?: string;
+  nextArchive?: string;
+}
+
+/** The page links of a view as `[rel, href]` pairs, in a fixed order. */
+export function pageRelations(view: FeedView): [string, string][] {
+  const links = view.pages ?? {};
+  const rels: [string, string | undefined][] = [
+    ['first', links.first], ['last', links.last], ['next', links.next], ['previous', links.previous],
+    ['current', links.current], ['prev-archive', links.prevArchive], ['next-archive', links.nextArchive],
+  ];
+  return rels.filter((pair): pair is [string, string] => pair[1] !== undefined);
+}
+
+/** Everything a renderer needs for one feed document; renderers read nothing else. */
+export interface FeedView {
+  /** Key of this feed in ids: `all`, `voa`, ... */
+  key: string;
+  title: string;
+  description: string;
+  homeUrl: string;
+  /** The URL this document is served at, for self links. */
+  selfUrl: string;
+  /** The feed-level language, where all its articles share one. */
+  language?: string;
+  /** Latest modification among the items, or 0 for an empty feed. */
+  updated: number;
+  items: readonly Article[];
+  source: (id: string) => SourceInfo;
+  pages?: PageLinks;
+  /** Minutes a reader may cache the feed (RSS ttl). */
+  ttlMinutes?: number;
+}
+
+const IMAGE_TYPES: Record<string, string> = {
+  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', avif: 'image/avif',
+};
+
+/** An image's media type from its extension; the proxy's `?url=host/x.jpg` counts too. */
+export function imageType(url: string): string {
+  const ext = /\.([a-z0-9]{3,4})(?:$|[?&#])/i.exec(url)?.[1]?.toLowerCase()
+    ?? /\.([a-z0-9]{3,4})$/i.exec(decodeSafe(url))?.[1]?.toLowerCase();
+  return (ext && IMAGE_TYPES[ext]) ?? 'image/jpeg';
+}
+
+function decodeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,37 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Log } from './log.js';
+
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `job` on the cron schedule, never two at once: a tick that finds the last run still going
+ * is skipped and logged (node-cron's noOverlap).
+ */
+export function scheduleRefresh(expression: string, job: () => Promise<unknown>, log: Log): Scheduler {
+  const task: ScheduledTask = cron.schedule(expression, async () => {
+    await job();
+  }, { name: 'refresh', noOverlap: true });
+  task.on('execution:overlap', () => {
+    log.warn({ cron: expression }, 'refresh still running; this tick is skipped');
+  });
+  task.on('execution:failed', (ctx) => {
+    log.error({ err: ctx.execution?.error }, 'scheduled refresh failed');
+  });
+  return {
+    async stop() {
+      await task.stop();
+      await task.destroy();
+    },
+  };
+}
+
+/** The refresh interval a cron expression implies, in seconds, for Cache-Control and RSS ttl. */
+export function intervalSeconds(expression: string): number {
+  const minute = expression.trim().split(/\s+/)[0] ?? '';
+  const step = /^\*\/(\d+)$/.exec(minute);
+  if (step) return Number(step[1]) * 60;
+  if (minute === '*') return 60;
+  return 15 * 60;
+}
