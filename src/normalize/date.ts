@@ -81,13 +81,23 @@ function zoneOffset(t: number, timeZone: string): number {
   return local - (t - (t % 1000));
 }
 
-/** The instant at which a wall-clock time in `timeZone` occurs (the earlier one in a DST overlap). */
+const DAY = 86_400_000;
+
+/**
+ * The instant at which a wall-clock time in `timeZone` occurs. In a DST overlap (the hour that
+ * happens twice) the earlier one; in a gap (the hour clocks skip) the time moved forward by the
+ * gap, as Temporal's `compatible` disambiguation and java.time do.
+ */
 export function zonedTimeToUtc(f: Fields, timeZone: string): number | undefined {
   const asUtc = utcFromFields(f);
   if (asUtc === undefined) return undefined;
-  const first = asUtc - zoneOffset(asUtc, timeZone);
-  const second = asUtc - zoneOffset(first, timeZone);
-  return Math.min(first, second);
+  // The offsets in force a day either side: one of them is the offset at the answer, since zones
+  // change offset at most once a day. Checking each candidate against its own offset matters near
+  // a transition, where the offset at `asUtc` itself can be the wrong side of it.
+  const before = zoneOffset(asUtc - DAY, timeZone);
+  const after = zoneOffset(asUtc + DAY, timeZone);
+  const candidates = [asUtc - before, asUtc - after].filter((t) => t + zoneOffset(t, timeZone) === asUtc);
+  return candidates.length > 0 ? Math.min(...candidates) : asUtc - before;
 }
 
 function parseRfc822(text: string): number | undefined {
