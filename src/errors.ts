@@ -42,3 +42,30 @@ export class UrlError extends FeedrelayError {
 export class RequestParameterError extends FeedrelayError {
   override name = 'RequestParameterError';
 }
+
+/**
+ * A live feed that could not be fetched: network failure, timeout, size cap, redirects or an
+ * error status. `httpStatus` is the upstream's, never ours; `retryAfter` is its raw header.
+ */
+export class FetchError extends FeedrelayError {
+  override name = 'FetchError';
+  constructor(
+    readonly url: string,
+    reason: string,
+    readonly httpStatus?: number,
+    readonly retryAfter?: string,
+  ) {
+    super(`${url}: ${reason}`);
+  }
+}
+
+/** A fetched feed body that is not well-formed RSS 2.0, RSS 1.0 (RDF) or Atom. */
+export class FeedParseError extends FeedrelayError {
+  override name = 'FeedParseError';
+  constructor(
+    readonly feed: string,
+    reason: string,
+  ) {
+    super(`${feed}: ${reason}`);
+  }
+}
