@@ -19,6 +19,11 @@ export interface CleanedHtml {
 }
 
 const DATE_LINE_MAX_LENGTH = 80;
+/**
+ * The date line's three forms (RFC 1123, ISO 8601, `dd/mm/yyyy - HH:MM`) are Latin letters, digits
+ * and punctuation; a first div with Chinese in it is the article's own text, not its date.
+ */
+const NOT_A_DATE_LINE = /\p{Script=Han}/u;
 
 function elementChildren(el: Element): Element[] {
   return Array.from(el.children);
@@ -33,7 +38,7 @@ function takeDateLine(root: Element): string | undefined {
   const first = root.firstElementChild;
   if (!first || first.localName !== 'div' || first.querySelector('img, p')) return undefined;
   const line = text(first);
-  if (line === '' || line.length > DATE_LINE_MAX_LENGTH || !/\d/.test(line)) return undefined;
+  if (line === '' || line.length > DATE_LINE_MAX_LENGTH || !/\d/.test(line) || NOT_A_DATE_LINE.test(line)) return undefined;
   first.remove();
   return line;
 }
