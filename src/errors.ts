@@ -69,3 +69,8 @@ export class FeedParseError extends FeedrelayError {
     super(`${feed}: ${reason}`);
   }
 }
+
+/** A request for a document that does not exist, such as an archive page past the newest. */
+export class RequestNotFoundError extends FeedrelayError {
+  override name = 'RequestNotFoundError';
+}
