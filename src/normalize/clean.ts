@@ -55,10 +55,12 @@ function removeRepublisherAdditions(root: Element): void {
       el.remove();
     }
   }
+  // A share block is its label and icon links with no text of their own (RFI: `分享 :` then
+  // `<a><span></span></a>`); a block that goes on with readable text is the article's.
   for (const el of Array.from(root.querySelectorAll('div'))) {
     if (!root.contains(el)) continue;
     const label = el.firstElementChild;
-    if (label && SHARE_LABEL.test(text(label))) el.remove();
+    if (label && SHARE_LABEL.test(text(label)) && text(el) === text(label)) el.remove();
   }
   for (const el of Array.from(root.querySelectorAll('div'))) {
     if (!root.contains(el) || !text(el).startsWith(PROMO_FOOTER_TEXT)) continue;
