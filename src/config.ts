@@ -14,6 +14,8 @@ export interface Config {
   baseUrl: string | undefined;
   trustProxy: boolean;
   logLevel: string;
+  /** Where `build` writes the static site. */
+  outDir: string;
 }
 
 interface Option {
@@ -37,6 +39,7 @@ export const OPTIONS: readonly Option[] = [
   { key: 'baseUrl', flag: 'base-url', env: 'FEEDRELAY_BASE_URL', type: 'string', default: '', describe: 'public address for self links (else taken from each request)' },
   { key: 'trustProxy', flag: 'trust-proxy', env: 'FEEDRELAY_TRUST_PROXY', type: 'boolean', default: 'false', describe: 'honour X-Forwarded-Proto and X-Forwarded-Host' },
   { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', type: 'string', default: 'info', describe: 'pino log level' },
+  { key: 'outDir', flag: 'out', env: 'FEEDRELAY_OUT', type: 'string', default: 'dist', describe: 'where build writes the static site' },
 ];
 
 function bool(name: string, value: string): boolean {
@@ -102,6 +105,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     baseUrl: baseUrl(base.name, base.value),
     trustProxy: bool(trust.name, trust.value),
     logLevel: get('logLevel').value,
+    outDir: get('outDir').value,
   };
 }
 
