@@ -16,6 +16,10 @@ export interface Config {
   logLevel: string;
   /** Where `build` writes the static site. */
   outDir: string;
+  /** Deadline for one feed request, body included. */
+  fetchTimeoutMs: number;
+  /** Largest feed body read; the request is aborted past it. */
+  maxFeedBytes: number;
 }
 
 interface Option {
@@ -40,6 +44,8 @@ export const OPTIONS: readonly Option[] = [
   { key: 'trustProxy', flag: 'trust-proxy', env: 'FEEDRELAY_TRUST_PROXY', type: 'boolean', default: 'false', describe: 'honour X-Forwarded-Proto and X-Forwarded-Host' },
   { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', type: 'string', default: 'info', describe: 'pino log level' },
   { key: 'outDir', flag: 'out', env: 'FEEDRELAY_OUT', type: 'string', default: 'dist', describe: 'where build writes the static site' },
+  { key: 'fetchTimeoutMs', flag: 'fetch-timeout', env: 'FEEDRELAY_FETCH_TIMEOUT', type: 'string', default: '15', describe: 'seconds one feed request may take, body included' },
+  { key: 'maxFeedBytes', flag: 'max-feed-bytes', env: 'FEEDRELAY_MAX_FEED_BYTES', type: 'string', default: '10485760', describe: 'largest feed body read, in bytes' },
 ];
 
 function bool(name: string, value: string): boolean {
@@ -51,6 +57,15 @@ function bool(name: string, value: string): boolean {
 function port(name: string, value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535) throw new ConfigError(`${name}: expected a port number 0-65535, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function positive(name: string, value: string, integer: boolean): number {
+  const n = Number(value);
+  const shape = integer ? /^\d+$/ : /^\d+(\.\d+)?$/;
+  if (!shape.test(value) || !(n > 0)) {
+    throw new ConfigError(`${name}: expected a positive ${integer ? 'whole ' : ''}number, got ${JSON.stringify(value)}`);
+  }
   return n;
 }
 
@@ -94,6 +109,8 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   const live = get('live');
   const base = get('baseUrl');
   const trust = get('trustProxy');
+  const timeout = get('fetchTimeoutMs');
+  const maxBytes = get('maxFeedBytes');
   return {
     port: port(p.name, p.value),
     host: host === '' ? undefined : host,
@@ -106,6 +123,8 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     trustProxy: bool(trust.name, trust.value),
     logLevel: get('logLevel').value,
     outDir: get('outDir').value,
+    fetchTimeoutMs: Math.round(positive(timeout.name, timeout.value, false) * 1000),
+    maxFeedBytes: positive(maxBytes.name, maxBytes.value, true),
   };
 }
 
