@@ -1,0 +1,161 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { FeedParseError } from '../errors.js';
+import { escapeHtmlAttribute, escapeHtmlText } from '../normalize/html.js';
+
+/**
+ * A namespace-aware element tree for feed documents. Feeds are matched by namespace URI, not
+ * prefix: `<dc:date>`, `<d:date xmlns:d=...>` and an unprefixed element in a default namespace
+ * are the same thing.
+ */
+export const NS = {
+  none: '',
+  atom: 'http://www.w3.org/2005/Atom',
+  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
+  rss1: 'http://purl.org/rss/1.0/',
+  rss090: 'http://my.netscape.com/rdf/simple/0.9/',
+  content: 'http://purl.org/rss/1.0/modules/content/',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  media: 'http://search.yahoo.com/mrss/',
+  xhtml: 'http://www.w3.org/1999/xhtml',
+  xml: 'http://www.w3.org/XML/1998/namespace',
+} as const;
+
+/** Prefixes some feeds use without declaring them; read as the namespace everyone means. */
+const CONVENTIONAL_PREFIXES: Readonly<Record<string, string>> = {
+  xml: NS.xml,
+  atom: NS.atom,
+  rdf: NS.rdf,
+  content: NS.content,
+  dc: NS.dc,
+  media: NS.media,
+};
+
+export interface XmlElement {
+  ns: string;
+  local: string;
+  /** Attributes by their name as written (`url`, `rdf:about`, `xml:base`). */
+  attrs: Readonly<Record<string, string>>;
+  children: XmlNode[];
+}
+
+export type XmlNode = XmlElement | string;
+
+type RawNode = Record<string, unknown>;
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  processEntities: true,
+  htmlEntities: true,
+  cdataPropName: '#cdata',
+  trimValues: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
+
+/** Feeds have no use for entity declarations, and refusing them rules out expansion attacks. */
+const ENTITY_DECLARATION = /<!DOCTYPE[^[>]*\[[^\]]*<!ENTITY/i;
+
+function splitName(name: string): [prefix: string, local: string] {
+  const colon = name.indexOf(':');
+  return colon < 0 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)];
+}
+
+function build(raw: RawNode[], scope: Readonly<Record<string, string>>, out: XmlNode[]): void {
+  for (const node of raw) {
+    if ('#text' in node) {
+      out.push(String(node['#text']));
+      continue;
+    }
+    if ('#cdata' in node) {
+      build(node['#cdata'] as RawNode[], scope, out);
+      continue;
+    }
+    const attrs = (node[':@'] ?? {}) as Record<string, string>;
+    const name = Object.keys(node).find((k) => k !== ':@');
+    if (name === undefined) continue;
+    let inner = scope;
+    for (const [key, value] of Object.entries(attrs)) {
+      if (key === 'xmlns') inner = { ...inner, '': value };
+      else if (key.startsWith('xmlns:')) inner = { ...inner, [key.slice(6)]: value };
+    }
+    const [prefix, local] = splitName(name);
+    const ns = inner[prefix] ?? CONVENTIONAL_PREFIXES[prefix] ?? `urn:undeclared:${prefix}`;
+    const children: XmlNode[] = [];
+    build(node[name] as RawNode[], inner, children);
+    out.push({ ns, local, attrs, children });
+  }
+}
+
+/** Parses a whole document; malformed XML throws FeedParseError naming the feed, line and column. */
+export function parseXml(text: string, feed: string): XmlElement {
+  const source = text.replace(/^\uFEFF/, '');
+  if (ENTITY_DECLARATION.test(source.slice(0, 4096))) throw new FeedParseError(feed, 'DOCTYPE declares entities; refused');
+  const valid = XMLValidator.validate(source);
+  if (valid !== true) {
+    throw new FeedParseError(feed, `not well-formed XML at line ${valid.err.line}, column ${valid.err.col ?? '?'}: ${valid.err.msg}`);
+  }
+  const nodes: XmlNode[] = [];
+  build(parser.parse(source) as RawNode[], { '': '' }, nodes);
+  const root = nodes.find((n): n is XmlElement => typeof n !== 'string');
+  if (!root) throw new FeedParseError(feed, 'no root element');
+  return root;
+}
+
+export function isElement(node: XmlNode): node is XmlElement {
+  return typeof node !== 'string';
+}
+
+/** Child elements with one of the given names, in document order. */
+export function childElements(el: XmlElement, names: readonly (readonly [ns: string, local: string])[]): XmlElement[] {
+  return el.children.filter(isElement).filter((c) => names.some(([ns, local]) => c.ns === ns && c.local === local));
+}
+
+export function firstChild(el: XmlElement, names: readonly (readonly [ns: string, local: string])[]): XmlElement | undefined {
+  for (const [ns, local] of names) {
+    const hit = el.children.find((c): c is XmlElement => isElement(c) && c.ns === ns && c.local === local);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** All the text inside an element, CDATA included, trimmed. */
+export function textOf(el: XmlElement | undefined): string {
+  if (!el) return '';
+  const out: string[] = [];
+  const walk = (node: XmlNode): void => {
+    if (typeof node === 'string') out.push(node);
+    else node.children.forEach(walk);
+  };
+  el.children.forEach(walk);
+  return out.join('').trim();
+}
+
+/** HTML void elements (WHATWG HTML §13.1.2): `<br></br>` would read as two line breaks. */
+const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+
+function serialize(node: XmlNode, out: string[]): void {
+  if (typeof node === 'string') {
+    out.push(escapeHtmlText(node));
+    return;
+  }
+  out.push('<', node.local);
+  for (const [name, value] of Object.entries(node.attrs)) {
+    if (name === 'xmlns' || name.startsWith('xmlns:') || name.includes(':')) continue;
+    out.push(' ', name, '="', escapeHtmlAttribute(value), '"');
+  }
+  out.push('>');
+  if (VOID_ELEMENTS.has(node.local)) return;
+  node.children.forEach((c) => serialize(c, out));
+  out.push('</', node.local, '>');
+}
+
+/** An element's children as HTML, for Atom's `type="xhtml"` (RFC 4287 §3.1.1.3). */
+export function innerHtml(el: XmlElement): string {
+  const out: string[] = [];
+  el.children.forEach((c) => serialize(c, out));
+  return out.join('');
+}
