@@ -1,14 +1,31 @@
 import type { Config } from './config.js';
 import type { Log } from './log.js';
+import { LiveRefresh, type LiveReport, type RunOptions } from './refresh/liveRefresh.js';
+import { statusDocument, type StatusDocument } from './refresh/status.js';
 import { FeedPublisher } from './render/publisher.js';
 import { ArchiveDir, type ScanResult } from './sources/archiveDir.js';
 import { loadSourceDefinitions } from './sources/definitions.js';
 import { SourceRegistry } from './sources/registry.js';
 import { intervalSeconds } from './scheduler.js';
+import { ArchiveWriter } from './store/archiveWriter.js';
+import { FeedStateFile } from './store/feedState.js';
 import { ArticleStore } from './store/store.js';
 
 export interface RefreshReport {
   archives: { dir: string; result: ScanResult }[];
+  /** Present when the run fetched the live feeds. */
+  live?: LiveReport;
+}
+
+export interface ServiceRefreshOptions extends RunOptions {
+  /** Fetch the live feeds this time; defaults to the `live` setting. */
+  live?: boolean;
+}
+
+/** What the process takes from its surroundings besides Config; tests pass fixed ones. */
+export interface ServiceEnvironment {
+  now?: () => number;
+  random?: () => number;
 }
 
 /** The running pieces, wired from one Config: what `serve`, `refresh` and `build` share. */
@@ -17,10 +34,12 @@ export interface Service {
   store: ArticleStore;
   sources: SourceRegistry;
   publisher: FeedPublisher;
-  refresh(): Promise<RefreshReport>;
+  refresh(options?: ServiceRefreshOptions): Promise<RefreshReport>;
+  /** The `GET /status` document. */
+  status(): StatusDocument;
 }
 
-export async function createService(config: Config, log: Log): Promise<Service> {
+export async function createService(config: Config, log: Log, env: ServiceEnvironment = {}): Promise<Service> {
   const definitions = await loadSourceDefinitions(config.feedsDir);
   for (const error of definitions.errors) log.error({ file: error.file, err: error.message }, 'source definition skipped');
   const sources = new SourceRegistry(definitions.sources);
@@ -28,17 +47,42 @@ export async function createService(config: Config, log: Log): Promise<Service> 
   const ctx = { sources, store, log };
   // Seeds first: on a dedupe the first stored wins, and the archive was there before anything fetched.
   const archives = [new ArchiveDir(config.seedsDir, ctx), new ArchiveDir(config.dataDir, ctx)];
+  const feedState = new FeedStateFile(config.dataDir);
+  const stateError = await feedState.load();
+  if (stateError) log.error({ err: stateError }, 'feed state unreadable; starting without validators');
+  const live = new LiveRefresh({
+    sources: definitions.sources,
+    writer: new ArchiveWriter(config.dataDir, ctx),
+    state: feedState,
+    log,
+    now: env.now ?? Date.now,
+    random: env.random ?? Math.random,
+    fetch: { timeoutMs: config.fetchTimeoutMs, maxBytes: config.maxFeedBytes },
+  });
   const publisher = new FeedPublisher(store, sources, { ttlMinutes: Math.round(intervalSeconds(config.cron) / 60) });
 
-  async function refresh(): Promise<RefreshReport> {
+  async function refresh(options: ServiceRefreshOptions = {}): Promise<RefreshReport> {
     const report: RefreshReport = { archives: [] };
     for (const archive of archives) {
       const result = await archive.scan();
       if (result.added > 0) log.info({ dir: archive.dir, added: result.added }, 'archive loaded');
       report.archives.push({ dir: archive.dir, result });
     }
+    if (options.live ?? config.live) report.live = await live.run(options);
     return report;
   }
 
-  return { config, store, sources, publisher, refresh };
+  function status(): StatusDocument {
+    return statusDocument({
+      live: config.live,
+      refreshing: live.refreshing,
+      articles: store.size,
+      lastReport: live.lastReport,
+      sources: definitions.sources,
+      state: (source, url) => feedState.get(source, url),
+      errors: definitions.errors,
+    });
+  }
+
+  return { config, store, sources, publisher, refresh, status };
 }

@@ -1,0 +1,37 @@
+import type { FeedResult, LiveReport } from './liveRefresh.js';
+
+const HEADERS = ['SOURCE', 'RESULT', 'HTTP', 'SEEN', 'NEW', 'FEED', 'NOTE'] as const;
+
+function note(feed: FeedResult): string {
+  const { state } = feed;
+  if (feed.outcome === 'failed') return `${state.lastError ?? 'failed'}; next try ${iso(state.nextRetry)}`;
+  if (feed.outcome === 'waiting') return `waiting until ${iso(state.nextRetry)} (${state.lastError ?? 'backing off'})`;
+  return feed.skipped > 0 ? `${feed.skipped} item(s) skipped` : '';
+}
+
+function iso(ms: number | undefined): string {
+  return ms === undefined ? '-' : new Date(ms).toISOString();
+}
+
+function row(feed: FeedResult): string[] {
+  const fresh = feed.outcome === 'fetched' || feed.outcome === 'not-modified';
+  return [
+    feed.source,
+    feed.outcome,
+    fresh || feed.outcome === 'failed' ? String(feed.state.httpStatus ?? '-') : '-',
+    fresh ? String(feed.state.itemsSeen) : '-',
+    fresh ? String(feed.state.itemsNew) : '-',
+    feed.url,
+    note(feed),
+  ];
+}
+
+/** The CLI's `refresh` summary: one line per feed, columns aligned, then a total. */
+export function formatRefreshTable(report: LiveReport): string {
+  const rows = [[...HEADERS], ...report.feeds.map(row)];
+  const widths = HEADERS.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+  const failed = report.feeds.filter((f) => f.outcome === 'failed' || f.outcome === 'waiting').length;
+  lines.push('', `${report.feeds.length} feed(s), ${report.added} new article(s), ${failed} not refreshed`);
+  return lines.join('\n');
+}
