@@ -119,12 +119,12 @@ export interface RunningApp {
 }
 
 /** createApp over a service, listening on 127.0.0.1 on a free port. */
-export async function listen(service: Service, log: Log): Promise<RunningApp> {
+export async function listen(service: Service, log: Log, options: { baseUrl?: string } = {}): Promise<RunningApp> {
   const app = createApp({
     publisher: service.publisher,
     log,
     trustProxy: false,
-    route: { baseUrl: undefined, maxAgeSeconds: 900 },
+    route: { baseUrl: options.baseUrl, maxAgeSeconds: 900 },
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
