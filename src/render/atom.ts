@@ -1,21 +1,22 @@
 import type { Article } from '../model.js';
 import { formatRfc3339 } from '../normalize/date.js';
-import { articleGuid, pageRelations, feedGuid, imageType, type FeedView } from './feedView.js';
-import { element, emptyElement, xmlAttr } from './xml.js';
+import { articleGuid, pageRelations, feedGuid, imageType, HISTORY_NS, type FeedView } from './feedView.js';
+import { entryUpdated } from './time.js';
+import { atomTextElement as text, element, emptyElement, serializedUrl, xmlAttr } from './xml.js';
 
 function entry(article: Article, view: FeedView): string {
   const source = view.source(article.source);
   return [
     `<entry xml:lang="${xmlAttr(article.language)}">`,
     element('id', articleGuid(article.id)),
-    element('title', article.title, { type: 'text' }),
-    element('updated', formatRfc3339(Math.max(article.modified, article.published))),
+    text('title', article.title),
+    element('updated', formatRfc3339(entryUpdated(article))),
     element('published', formatRfc3339(article.published)),
-    `<author>${element('name', source.title)}${element('uri', source.url)}</author>`,
-    emptyElement('link', { rel: 'alternate', type: 'text/html', href: article.url }),
-    article.image ? emptyElement('link', { rel: 'enclosure', type: imageType(article.image.url), href: article.image.url }) : '',
+    `<author>${element('name', source.title)}${element('uri', serializedUrl(source.url))}</author>`,
+    emptyElement('link', { rel: 'alternate', type: 'text/html', href: serializedUrl(article.url) }),
+    article.image ? emptyElement('link', { rel: 'enclosure', type: imageType(article.image.url), href: serializedUrl(article.image.url) }) : '',
     emptyElement('category', { term: source.id, label: source.name }),
-    article.summary ? element('summary', article.summary, { type: 'text' }) : '',
+    article.summary ? text('summary', article.summary) : '',
     element('content', article.contentHtml, { type: 'html' }),
     '</entry>',
   ].join('');
@@ -27,19 +28,22 @@ function pageLinks(view: FeedView): string {
     .join('');
 }
 
-/** Atom 1.0 (RFC 4287), each entry carrying its own xml:lang. */
+/** Atom 1.0 (RFC 4287), each entry carrying its own xml:lang; RFC 5005 paging links and `fh:archive`. */
 export function renderAtom(view: FeedView): string {
   const lang = view.language ? ` xml:lang="${xmlAttr(view.language)}"` : '';
+  const history = view.archive ? ` xmlns:fh="${HISTORY_NS}"` : '';
   return [
     '<?xml version="1.0" encoding="utf-8"?>\n',
-    `<feed xmlns="http://www.w3.org/2005/Atom"${lang}>`,
+    `<feed xmlns="http://www.w3.org/2005/Atom"${history}${lang}>`,
     element('id', feedGuid(view.key)),
-    element('title', view.title, { type: 'text' }),
-    element('subtitle', view.description, { type: 'text' }),
+    text('title', view.title),
+    text('subtitle', view.description),
     element('updated', formatRfc3339(view.updated)),
     emptyElement('link', { rel: 'self', type: 'application/atom+xml', href: view.selfUrl }),
-    emptyElement('link', { rel: 'alternate', type: 'text/html', href: view.homeUrl }),
+    emptyElement('link', { rel: 'alternate', type: 'text/html', href: serializedUrl(view.homeUrl) }),
     pageLinks(view),
+    // Extension elements must precede the entries (RFC 4287 §4.1.1's grammar).
+    view.archive ? '<fh:archive/>' : '',
     element('generator', 'feedrelay'),
     ...view.items.map((a) => `\n${entry(a, view)}`),
     '\n</feed>\n',

@@ -12,6 +12,9 @@ export function feedGuid(key: string): string {
   return `${TAG_PREFIX}feed:${key}`;
 }
 
+/** RFC 5005 (Feed Paging and Archiving) history namespace, for `fh:archive`. */
+export const HISTORY_NS = 'http://purl.org/syndication/history/1.0';
+
 /** RFC 5005 links between pages of one feed; all absolute URLs. */
 export interface PageLinks {
   first?: string;
@@ -44,11 +47,16 @@ export interface FeedView {
   selfUrl: string;
   /** The feed-level language, where all its articles share one. */
   language?: string;
-  /** Latest modification among the items, or 0 for an empty feed. */
+  /**
+   * The last change to this document: the latest edit, publication or arrival among its items
+   * (an article arriving with an older date still changes the feed), or PLAUSIBLE_FROM when empty.
+   */
   updated: number;
   items: readonly Article[];
   source: (id: string) => SourceInfo;
   pages?: PageLinks;
+  /** A complete RFC 5005 archive page: its entries never change, so it carries `fh:archive`. */
+  archive?: boolean;
   /** Minutes a reader may cache the feed (RSS ttl). */
   ttlMinutes?: number;
 }

@@ -1,21 +1,22 @@
 import type { Article } from '../model.js';
 import { formatRfc3339 } from '../normalize/date.js';
 import { articleGuid, type FeedView } from './feedView.js';
-import { stripNonXmlChars } from './xml.js';
+import { entryUpdated } from './time.js';
+import { serializedUrl, stripNonXmlChars } from './xml.js';
 
 function item(article: Article, view: FeedView): Record<string, unknown> {
   const source = view.source(article.source);
   return {
     id: articleGuid(article.id),
-    url: article.url,
+    url: serializedUrl(article.url),
     title: article.title,
     content_html: article.contentHtml,
     summary: article.summary || undefined,
-    image: article.image?.url,
+    image: article.image ? serializedUrl(article.image.url) : undefined,
     date_published: formatRfc3339(article.published),
-    date_modified: formatRfc3339(Math.max(article.modified, article.published)),
+    date_modified: formatRfc3339(entryUpdated(article)),
     language: article.language,
-    authors: [{ name: source.title, url: source.url }],
+    authors: [{ name: source.title, url: serializedUrl(source.url) }],
     tags: [source.name],
   };
 }
@@ -28,6 +29,7 @@ export function renderJsonFeed(view: FeedView): string {
     home_page_url: view.homeUrl,
     feed_url: view.selfUrl,
     description: view.description,
+    // JSON Feed 1.1 pagination: next_url leads to older items, as prev-archive does in RFC 5005.
     next_url: view.pages?.next ?? view.pages?.prevArchive,
     language: view.language,
     authors: [{ name: 'feedrelay' }],

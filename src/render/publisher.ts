@@ -1,77 +1,103 @@
-import { createHash } from 'node:crypto';
+import { RequestNotFoundError } from '../errors.js';
 import type { Article, Language } from '../model.js';
 import type { SourceRegistry } from '../sources/registry.js';
 import type { ArticleStore } from '../store/store.js';
+import { ARCHIVE_PAGE_SIZE, arrivalOrder, isCompletePage, newestPage, pageCount, pageItems } from './archive.js';
 import { renderAtom } from './atom.js';
-import type { FeedView } from './feedView.js';
+import { RenderedDocument } from './document.js';
+import { DocumentCache, type CacheLimits } from './documentCache.js';
+import { feedGuid, type FeedView, type PageLinks } from './feedView.js';
+import { DEFAULT_LIMIT, filterQuery, matchesFilter, parseFeedFilter, type FeedFilter } from './feedQuery.js';
+import { INDEX_CSP, renderIndexPage } from './indexPage.js';
 import { renderJsonFeed } from './jsonFeed.js';
+import { renderOpml, type FeedListing } from './opml.js';
 import { renderRss } from './rss.js';
+import { feedPath, FEED_FILES, MERGED_KEY, OPML_PATH, parseSitePath, type DocumentRef, type FeedFormat } from './sitePaths.js';
+import { plausibleArticle, PLAUSIBLE_FROM } from './time.js';
 
-export type FeedFormat = 'rss' | 'atom' | 'json';
+export { DEFAULT_LIMIT } from './feedQuery.js';
+export { MERGED_KEY, type FeedFormat } from './sitePaths.js';
 
-/** The three documents every feed is published as, by file name. */
+/** The three documents every feed is published as. */
 export const FORMATS: Record<FeedFormat, { file: string; contentType: string; render: (view: FeedView) => string }> = {
-  rss: { file: 'feed.xml', contentType: 'application/rss+xml; charset=utf-8', render: renderRss },
-  atom: { file: 'atom.xml', contentType: 'application/atom+xml; charset=utf-8', render: renderAtom },
-  json: { file: 'feed.json', contentType: 'application/feed+json; charset=utf-8', render: renderJsonFeed },
+  rss: { file: FEED_FILES.rss, contentType: 'application/rss+xml; charset=utf-8', render: renderRss },
+  atom: { file: FEED_FILES.atom, contentType: 'application/atom+xml; charset=utf-8', render: renderAtom },
+  json: { file: FEED_FILES.json, contentType: 'application/feed+json; charset=utf-8', render: renderJsonFeed },
 };
 
-export const MERGED_KEY = 'all';
-export const DEFAULT_LIMIT = 50;
-/** Rendered documents kept per store version; filtered variants beyond it are rendered again. */
-const CACHE_ENTRIES = 256;
+const HTML_TYPE = 'text/html; charset=utf-8';
+// RFC 9110 leaves OPML unregistered; text/x-opml is what readers and opml.org use.
+const OPML_TYPE = 'text/x-opml; charset=utf-8';
 
+/** Documents kept across requests; each is rendered once per store change. */
+export const DEFAULT_CACHE_LIMITS: CacheLimits = { entries: 256, bytes: 64 * 1024 * 1024 };
+
+const MERGED_TITLE = 'feedrelay: 美国之音、法广、德国之声中文新闻';
+
+/** A feed request, as the static build and older callers state it. */
 export interface FeedQuery {
   /** `all` for the merged stream, or a source id. */
   key: string;
   format: FeedFormat;
-  /** Scheme, host and port the feed is served under: self links are built on it. */
+  /** Scheme, host, port (and path prefix) the feed is served under: self links are built on it. */
   origin: string;
   limit?: number;
   q?: string;
   lang?: Language;
+  /** An archive page, 1 = oldest. */
+  page?: number;
 }
 
-export interface RenderedFeed {
-  body: Buffer;
-  /** Strong validator: a hash of the bytes. */
-  etag: string;
-  /** Latest modification among the items, epoch ms (0 for an empty feed). */
-  lastModified: number;
-  contentType: string;
-}
+export type RenderedFeed = RenderedDocument;
 
 export interface PublisherOptions {
   ttlMinutes: number;
+  /**
+   * Read once per store change: no stated time is later than this (see time.ts). Output depends
+   * on it only for articles dated in the future.
+   */
+  clock?: () => number;
+  cache?: CacheLimits;
 }
 
-function pathOf(key: string, format: FeedFormat): string {
-  return key === MERGED_KEY ? `/${FORMATS[format].file}` : `/${key}/${FORMATS[format].file}`;
+/** Characters a query may carry as they are (RFC 3986 §3.4); anything else is percent-encoded. */
+const QUERY_UNSAFE = /%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/gu;
+
+/** The query string as the client sent it, made a valid URI component, for self links. */
+function selfQuery(raw: string): string {
+  if (raw === '') return '';
+  return `?${raw.replace(QUERY_UNSAFE, (c) => encodeURIComponent(c))}`;
 }
 
-function matches(article: Article, q: FeedQuery): boolean {
-  if (q.key !== MERGED_KEY && article.source !== q.key) return false;
-  if (q.lang && article.language !== q.lang) return false;
-  if (q.q) {
-    const needle = q.q.toLowerCase();
-    return article.title.toLowerCase().includes(needle) || article.contentHtml.toLowerCase().includes(needle);
-  }
-  return true;
+function filterLabel(filter: FeedFilter): string {
+  const parts: string[] = [];
+  if (filter.q !== undefined) parts.push(`关键词「${filter.q}」`);
+  if (filter.lang !== undefined) parts.push(filter.lang === 'zh-Hant' ? '繁體' : '简体');
+  return parts.length > 0 ? `（${parts.join('，')}）` : '';
+}
+
+/** The last change to a set of articles: an arrival counts, since it changes the feed too. */
+function lastChange(items: readonly Article[]): number {
+  return items.reduce((max, a) => Math.max(max, a.archived, a.modified, a.published), PLAUSIBLE_FROM);
 }
 
 /**
- * Turns the store into feed documents. Each distinct query is rendered once per store change
- * and served from memory after; nothing in a document depends on the clock.
+ * Turns the store into documents: feeds (subscription and archive pages, any filter), the index
+ * page and OPML. Each distinct request is rendered once per store change and kept in a bounded
+ * cache; nothing in a document depends on the clock but the ceiling on future dates.
  */
 export class FeedPublisher {
-  private cache = new Map<string, RenderedFeed>();
+  private readonly cache: DocumentCache;
   private cachedVersion = -1;
+  private now = 0;
 
   constructor(
     private readonly store: ArticleStore,
     private readonly sources: SourceRegistry,
     private readonly options: PublisherOptions,
-  ) {}
+  ) {
+    this.cache = new DocumentCache(options.cache ?? DEFAULT_CACHE_LIMITS);
+  }
 
   /** `all` and every defined source id. */
   keys(): string[] {
@@ -82,56 +108,175 @@ export class FeedPublisher {
     return key === MERGED_KEY || this.sources.get(key) !== undefined;
   }
 
-  render(query: FeedQuery): RenderedFeed {
-    if (this.cachedVersion !== this.store.version) {
-      this.cache.clear();
-      this.cachedVersion = this.store.version;
-    }
-    const cacheKey = JSON.stringify([query.key, query.format, query.origin, query.limit, query.q, query.lang]);
+  /**
+   * The document at `path` with query string `query` (no `?`), self links built on `origin`;
+   * undefined when the path names nothing we publish. Throws RequestParameterError for a bad
+   * parameter and RequestNotFoundError for an archive page that does not exist.
+   */
+  document(origin: string, path: string, query: string): RenderedDocument | undefined {
+    this.sync();
+    const cacheKey = `${origin}\n${path}\n${query}`;
     const hit = this.cache.get(cacheKey);
-    if (hit) {
-      // Map order is insertion order: re-inserting keeps the most recently used last.
-      this.cache.delete(cacheKey);
-      this.cache.set(cacheKey, hit);
-      return hit;
-    }
-    const rendered = this.renderUncached(query);
-    this.cache.set(cacheKey, rendered);
-    if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    return rendered;
+    if (hit) return hit;
+    const ref = parseSitePath(path);
+    if (ref === undefined || (ref.kind === 'feed' && !this.hasKey(ref.key))) return undefined;
+    const doc = this.renderRef(ref, origin, query);
+    this.cache.set(cacheKey, doc);
+    return doc;
   }
 
-  view(query: FeedQuery): FeedView {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const items: Article[] = [];
-    for (const article of this.store.list()) {
-      if (items.length >= limit) break;
-      if (matches(article, query)) items.push(article);
+  /** A feed by its parts; the same document `document()` serves for the equivalent URL. */
+  render(query: FeedQuery): RenderedFeed {
+    const filter = filterQuery({ limit: query.limit, q: query.q, lang: query.lang }, query.page === undefined);
+    const doc = this.document(query.origin, feedPath(query.key, query.format, query.page), filter.slice(1));
+    if (!doc) throw new RequestNotFoundError(`no feed ${JSON.stringify(query.key)}`);
+    return doc;
+  }
+
+  /** Every path a static copy of the site needs: index, OPML, and each feed with all its archive pages. */
+  paths(): string[] {
+    const paths = ['/', OPML_PATH];
+    for (const key of this.keys()) {
+      const pages = pageCount(this.matching(key, {}).length);
+      for (const format of Object.keys(FORMATS) as FeedFormat[]) {
+        paths.push(feedPath(key, format));
+        for (let page = 1; page <= pages; page += 1) paths.push(feedPath(key, format, page));
+      }
     }
+    return paths;
+  }
+
+  /** The view a feed document is rendered from. */
+  view(ref: Extract<DocumentRef, { kind: 'feed' }>, origin: string, query: string): FeedView {
+    this.sync();
+    const filter = parseFeedFilter(query, { paged: ref.page !== undefined });
+    const matching = this.matching(ref.key, filter);
+    const subscriptionUrl = `${origin}${feedPath(ref.key, ref.format)}${filterQuery(filter, false)}`;
+    const pageUrl = (page: number): string => `${origin}${feedPath(ref.key, ref.format, page)}${filterQuery(filter, false)}`;
+    let items: Article[];
+    let pages: PageLinks = {};
+    let archive = false;
+    if (ref.page === undefined) {
+      items = matching.slice(0, filter.limit ?? DEFAULT_LIMIT);
+      // RFC 5005 §4: the subscription document links the newest archive document.
+      if (matching.length > 0) pages = { prevArchive: pageUrl(newestPage(matching.length)) };
+    } else {
+      const last = pageCount(matching.length);
+      if (ref.page > last) {
+        throw new RequestNotFoundError(`archive page ${ref.page} does not exist yet; the newest is ${last}`);
+      }
+      items = pageItems(arrivalOrder(matching), ref.page);
+      archive = isCompletePage(ref.page, matching.length);
+      // A complete page always links the next one, which exists from the moment it is complete:
+      // its bytes then never change.
+      pages = { current: subscriptionUrl };
+      if (ref.page > 1) pages.prevArchive = pageUrl(ref.page - 1);
+      if (ref.page < last) pages.nextArchive = pageUrl(ref.page + 1);
+    }
+    items = items.map((a) => plausibleArticle(a, this.now));
+    const def = ref.key === MERGED_KEY ? undefined : this.sources.get(ref.key);
+    const info = this.listing(ref.key, origin);
     const languages = new Set(items.map((a) => a.language));
-    const def = query.key === MERGED_KEY ? undefined : this.sources.get(query.key);
+    const only = languages.size === 1 ? [...languages][0] : undefined;
     const view: FeedView = {
-      key: query.key,
-      title: def ? `${def.title} (${def.name})` : 'feedrelay: 美国之音、法广、德国之声中文新闻',
-      description: def
-        ? `${def.title}全文转载，由 feedrelay 重新发布`
-        : `${this.sources.definitions.map((d) => d.title).join('、')}全文转载，由 feedrelay 重新发布`,
-      homeUrl: def ? def.url : `${query.origin}/`,
-      selfUrl: `${query.origin}${pathOf(query.key, query.format)}`,
-      updated: items.reduce((max, a) => Math.max(max, a.modified, a.published), 0),
+      key: `${ref.key}${filterQuery(filter, false)}`,
+      title: `${info.title}${filterLabel(filter)}`,
+      description: info.description,
+      homeUrl: def ? def.url : `${origin}/`,
+      selfUrl: `${origin}${feedPath(ref.key, ref.format, ref.page)}${selfQuery(query)}`,
+      language: filter.lang ?? only ?? 'zh',
+      updated: lastChange(items),
       items,
       source: (id) => this.sources.describe(id),
       ttlMinutes: this.options.ttlMinutes,
+      pages,
+      archive,
     };
-    const only = languages.size === 1 ? [...languages][0] : undefined;
-    view.language = only ?? 'zh';
     return view;
   }
 
-  private renderUncached(query: FeedQuery): RenderedFeed {
-    const view = this.view(query);
-    const body = Buffer.from(FORMATS[query.format].render(view), 'utf8');
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    return { body, etag, lastModified: view.updated, contentType: FORMATS[query.format].contentType };
+  /** Articles of `key` passing `filter`, newest published first (the store's order). */
+  private matching(key: string, filter: FeedFilter): Article[] {
+    const out: Article[] = [];
+    for (const article of this.store.list()) {
+      if (key !== MERGED_KEY && article.source !== key) continue;
+      if (matchesFilter(article, filter)) out.push(article);
+    }
+    return out;
+  }
+
+  private listing(key: string, origin: string): FeedListing {
+    const def = key === MERGED_KEY ? undefined : this.sources.get(key);
+    const urls = {
+      rss: `${origin}${feedPath(key, 'rss')}`,
+      atom: `${origin}${feedPath(key, 'atom')}`,
+      json: `${origin}${feedPath(key, 'json')}`,
+    };
+    if (!def) {
+      return {
+        key,
+        title: MERGED_TITLE,
+        description: `${this.sources.definitions.map((d) => d.title).join('、')}全文转载，由 feedrelay 重新发布`,
+        homeUrl: `${origin}/`,
+        language: 'zh',
+        urls,
+      };
+    }
+    return {
+      key,
+      title: `${def.title} (${def.name})`,
+      description: `${def.title}全文转载，由 feedrelay 重新发布`,
+      homeUrl: def.url,
+      language: def.language,
+      urls,
+    };
+  }
+
+  private renderRef(ref: DocumentRef, origin: string, query: string): RenderedDocument {
+    if (ref.kind === 'feed') {
+      const view = this.view(ref, origin, query);
+      const body = Buffer.from(FORMATS[ref.format].render(view), 'utf8');
+      return new RenderedDocument(body, FORMATS[ref.format].contentType, view.updated > PLAUSIBLE_FROM ? view.updated : 0);
+    }
+    const feeds = this.keys().map((key) => this.listing(key, origin));
+    if (ref.kind === 'opml') {
+      // The list names feeds, not articles: it changes only with feeds/, so it states no date.
+      return new RenderedDocument(Buffer.from(renderOpml({ title: MERGED_TITLE, feeds }), 'utf8'), OPML_TYPE, 0);
+    }
+    const articles = this.store.list().slice(0, DEFAULT_LIMIT).map((a) => plausibleArticle(a, this.now));
+    const total = this.store.size;
+    const newest = newestPage(total);
+    const body = renderIndexPage({
+      title: MERGED_TITLE,
+      description: feeds[0]!.description,
+      articles,
+      source: (id) => this.sources.describe(id),
+      feeds,
+      opmlUrl: `${origin}${OPML_PATH}`,
+      archive: total > 0
+        ? {
+          pages: pageCount(total),
+          urls: {
+            rss: `${origin}${feedPath(MERGED_KEY, 'rss', newest)}`,
+            atom: `${origin}${feedPath(MERGED_KEY, 'atom', newest)}`,
+            json: `${origin}${feedPath(MERGED_KEY, 'json', newest)}`,
+          },
+        }
+        : undefined,
+    });
+    const updated = lastChange(articles);
+    return new RenderedDocument(Buffer.from(body, 'utf8'), HTML_TYPE, updated > PLAUSIBLE_FROM ? updated : 0, {
+      'Content-Security-Policy': INDEX_CSP,
+    });
+  }
+
+  /** Drops every document when the store has changed, and reads the clock for the new version. */
+  private sync(): void {
+    if (this.cachedVersion === this.store.version) return;
+    this.cache.clear();
+    this.cachedVersion = this.store.version;
+    this.now = (this.options.clock ?? Date.now)();
   }
 }
+
+export { ARCHIVE_PAGE_SIZE };

@@ -1,7 +1,8 @@
 import type { Article } from '../model.js';
 import { formatRfc822 } from '../normalize/date.js';
-import { articleGuid, pageRelations, imageType, type FeedView } from './feedView.js';
-import { element, emptyElement } from './xml.js';
+import { articleGuid, pageRelations, imageType, HISTORY_NS, type FeedView } from './feedView.js';
+import { PLAUSIBLE_FROM } from './time.js';
+import { element, emptyElement, rssHtmlTextElement, rssTextElement as text, serializedUrl } from './xml.js';
 
 const NAMESPACES = {
   'xmlns:atom': 'http://www.w3.org/2005/Atom',
@@ -13,17 +14,18 @@ function item(article: Article, view: FeedView): string {
   const source = view.source(article.source);
   return [
     '<item>',
-    element('title', article.title),
-    element('link', article.url),
+    text('title', article.title),
+    element('link', serializedUrl(article.url)),
     element('guid', articleGuid(article.id), { isPermaLink: 'false' }),
     element('pubDate', formatRfc822(article.published)),
-    element('description', article.summary || undefined),
+    // The validator wants a description before content:encoded; the title stands in for a missing summary.
+    rssHtmlTextElement('description', article.summary || article.title),
     element('content:encoded', article.contentHtml),
     // RSS 2.0 requires length; the image's size is unknown without fetching it, and 0 says so.
-    article.image ? emptyElement('enclosure', { url: article.image.url, length: '0', type: imageType(article.image.url) }) : '',
-    element('category', source.name),
-    element('dc:creator', source.title),
-    source.feedUrl ? element('source', source.title, { url: source.feedUrl }) : '',
+    article.image ? emptyElement('enclosure', { url: serializedUrl(article.image.url), length: '0', type: imageType(article.image.url) }) : '',
+    text('category', source.name),
+    text('dc:creator', source.title),
+    source.feedUrl ? text('source', source.title, { url: serializedUrl(source.feedUrl) }) : '',
     '</item>',
   ].join('');
 }
@@ -34,18 +36,23 @@ function pageLinks(view: FeedView): string {
     .join('');
 }
 
-/** RSS 2.0 with content:encoded, Dublin Core creator and an Atom self link. */
+/**
+ * RSS 2.0 with content:encoded, Dublin Core creator, an Atom self link and RFC 5005 paging links
+ * (as atom:link elements, the way RSS carries them); a complete archive page is marked `fh:archive`.
+ */
 export function renderRss(view: FeedView): string {
-  const updated = view.updated > 0 ? element('lastBuildDate', formatRfc822(view.updated)) : '';
+  const updated = view.updated > PLAUSIBLE_FROM ? element('lastBuildDate', formatRfc822(view.updated)) : '';
+  const namespaces = view.archive ? { ...NAMESPACES, 'xmlns:fh': HISTORY_NS } : NAMESPACES;
   return [
     '<?xml version="1.0" encoding="utf-8"?>\n',
-    `<rss version="2.0"${Object.entries(NAMESPACES).map(([k, v]) => ` ${k}="${v}"`).join('')}>`,
+    `<rss version="2.0"${Object.entries(namespaces).map(([k, v]) => ` ${k}="${v}"`).join('')}>`,
     '<channel>',
-    element('title', view.title),
-    element('link', view.homeUrl),
-    element('description', view.description),
+    text('title', view.title),
+    element('link', serializedUrl(view.homeUrl)),
+    rssHtmlTextElement('description', view.description),
     emptyElement('atom:link', { href: view.selfUrl, rel: 'self', type: 'application/rss+xml' }),
     pageLinks(view),
+    view.archive ? '<fh:archive/>' : '',
     view.language ? element('language', view.language) : '',
     updated,
     element('generator', 'feedrelay'),
