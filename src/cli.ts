@@ -3,7 +3,9 @@ import { parseConfig, usage } from './config.js';
 import { ConfigError } from './errors.js';
 import { createLog, type Log } from './log.js';
 import { scheduleRefresh, intervalSeconds } from './scheduler.js';
-import { createApp } from './serve/app.js';
+import { buildSite } from './build.js';
+import { createApp, createDocumentHandler } from './serve/app.js';
+import { createHttpServer } from './serve/server.js';
 import { createService } from './service.js';
 
 async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -12,15 +14,19 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const service = await createService(config, log);
   await service.refresh();
   log.info({ articles: service.store.size }, 'store loaded');
-  const app = createApp({
+  const appDeps = {
     publisher: service.publisher,
     log,
     trustProxy: config.trustProxy,
     route: { baseUrl: config.baseUrl, maxAgeSeconds: intervalSeconds(config.cron) },
-  });
+  };
+  const app = createApp(appDeps);
   const scheduler = scheduleRefresh(config.cron, () => service.refresh(), log);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host ?? '::', (err?: Error) => (err ? reject(err) : resolve(s)));
+    // Documents are answered on bare node:http before Express (see serve/server.ts).
+    const s = createHttpServer(createDocumentHandler(appDeps), app);
+    s.once('error', reject);
+    s.listen(config.port, config.host ?? '::', () => resolve(s));
   });
   const address = server.address();
   log.info({ address, cron: config.cron }, 'serving');
@@ -34,6 +40,20 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
+/** `build`: every document as a static file, the bytes `serve` would answer under --base-url. */
+async function build(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const config = parseConfig(argv, env);
+  if (!config.baseUrl) {
+    throw new ConfigError('build: --base-url (FEEDRELAY_BASE_URL) is required: feeds state their own absolute address');
+  }
+  const log = createLog(config.logLevel);
+  const service = await createService(config, log);
+  await service.refresh();
+  const files = await buildSite(service.publisher, config.outDir, config.baseUrl);
+  const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
+  log.info({ out: config.outDir, files: files.length, bytes, articles: service.store.size }, 'site built');
+}
+
 async function main(): Promise<void> {
   const [command = 'serve', ...rest] = process.argv.slice(2);
   if (command === '--help' || command === '-h' || rest.includes('--help')) {
@@ -41,6 +61,7 @@ async function main(): Promise<void> {
     return;
   }
   if (command === 'serve') return serve(rest, process.env);
+  if (command === 'build') return build(rest, process.env);
   throw new ConfigError(`unknown command ${JSON.stringify(command)}\n${usage()}`);
 }
 
