@@ -4,6 +4,7 @@ import { ConfigError } from './errors.js';
 import { createLog, type Log } from './log.js';
 import { scheduleRefresh, intervalSeconds } from './scheduler.js';
 import { buildSite } from './build.js';
+import { formatRefreshTable } from './refresh/table.js';
 import { createApp, createDocumentHandler } from './serve/app.js';
 import { createHttpServer } from './serve/server.js';
 import { createService } from './service.js';
@@ -12,13 +13,15 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const config = parseConfig(argv, env);
   const log = createLog(config.logLevel);
   const service = await createService(config, log);
-  await service.refresh();
+  // The archive now; the live feeds once we listen, so readers get the archive meanwhile.
+  await service.refresh({ live: false });
   log.info({ articles: service.store.size }, 'store loaded');
   const appDeps = {
     publisher: service.publisher,
     log,
     trustProxy: config.trustProxy,
     route: { baseUrl: config.baseUrl, maxAgeSeconds: intervalSeconds(config.cron) },
+    status: () => service.status(),
   };
   const app = createApp(appDeps);
   const scheduler = scheduleRefresh(config.cron, () => service.refresh(), log);
@@ -29,7 +32,8 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     s.listen(config.port, config.host ?? '::', () => resolve(s));
   });
   const address = server.address();
-  log.info({ address, cron: config.cron }, 'serving');
+  log.info({ address, cron: config.cron, live: config.live }, 'serving');
+  if (config.live) service.refresh().catch((err: unknown) => log.error({ err }, 'start-up refresh failed'));
   const shutdown = async (signal: string): Promise<void> => {
     log.info({ signal }, 'shutting down');
     await scheduler.stop();
@@ -54,6 +58,17 @@ async function build(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   log.info({ out: config.outDir, files: files.length, bytes, articles: service.store.size }, 'site built');
 }
 
+/** `refresh`: every feed once, whatever its backoff; a table on stdout; exit 0 only if every feed answered 200 or 304. */
+async function refresh(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const config = parseConfig(argv, env);
+  // Logs go to stderr, so stdout is the table alone.
+  const log = createLog(config.logLevel, 2);
+  const service = await createService(config, log);
+  const report = await service.refresh({ live: true, ignoreBackoff: true });
+  console.log(formatRefreshTable(report.live!));
+  return report.live!.ok ? 0 : 1;
+}
+
 async function main(): Promise<void> {
   const [command = 'serve', ...rest] = process.argv.slice(2);
   if (command === '--help' || command === '-h' || rest.includes('--help')) {
@@ -62,6 +77,10 @@ async function main(): Promise<void> {
   }
   if (command === 'serve') return serve(rest, process.env);
   if (command === 'build') return build(rest, process.env);
+  if (command === 'refresh') {
+    process.exitCode = await refresh(rest, process.env);
+    return;
+  }
   throw new ConfigError(`unknown command ${JSON.stringify(command)}\n${usage()}`);
 }
 

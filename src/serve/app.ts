@@ -1,8 +1,10 @@
 import express, { type Express } from 'express';
 import type { Log } from '../log.js';
+import type { StatusDocument } from '../refresh/status.js';
 import type { FeedPublisher } from '../render/publisher.js';
 import { documentHandler, type DocumentHandler } from './documentRoute.js';
 import { errorHandler } from './errors.js';
+import { statusRoute } from './status.js';
 
 /** How documents are served: self-link origin and caching lifetime. */
 export interface FeedRouteOptions {
@@ -16,6 +18,8 @@ export interface AppDeps {
   log: Log;
   trustProxy: boolean;
   route: FeedRouteOptions;
+  /** The `GET /status` document; without it there is no /status. */
+  status?: () => StatusDocument;
 }
 
 /** The node:http handler for feeds, the index page and OPML, from the app's dependencies. */
@@ -31,6 +35,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok\n');
   });
+  if (deps.status) app.get('/status', statusRoute(deps.status));
   // The same handler createHttpServer puts in front of Express, so the app alone serves everything too.
   const documents = createDocumentHandler(deps);
   app.use((req, res, next) => {
