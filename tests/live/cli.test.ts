@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseSeedFile } from '../../src/parse/seedFile.js';
+import {
+  fixtureBytes, liveArgs, liveDirs, outletDefinitions, removeLiveDirs, ROOT, serveBytes, serveHang, serveStatus, startFixtureServer,
+  writeDefinitions, type FixtureServer, type LiveDirs,
+} from './support.js';
+
+/** `feedrelay refresh` as a process: its table, its exit code, and a SIGKILL in the middle of its writes. */
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function finished(child: ChildProcess): Promise<Finished> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => void (stdout += c.toString('utf8')));
+  child.stderr!.on('data', (c: Buffer) => void (stderr += c.toString('utf8')));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+let server: FixtureServer;
+let dirs: LiveDirs;
+
+beforeEach(async () => {
+  server = await startFixtureServer({
+    '/voa.xml': serveBytes(await fixtureBytes('voa.xml')),
+    '/rfi.xml': serveBytes(await fixtureBytes('rfi.xml')),
+    '/dw.xml': serveBytes(await fixtureBytes('dw.xml')),
+  });
+  dirs = await liveDirs('cli');
+});
+afterEach(async () => {
+  await server.close();
+  await removeLiveDirs(dirs);
+});
+
+describe('feedrelay refresh', () => {
+  it('prints a table of every feed and exits 0 when each answered 200', async () => {
+    await writeDefinitions(dirs.feeds, outletDefinitions(server));
+    const run = await finished(cli(['refresh', ...liveArgs(dirs)]));
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^SOURCE\s+RESULT\s+HTTP\s+SEEN\s+NEW\s+FEED\s+NOTE$/);
+    expect(lines.slice(1, 4).map((l) => l.split(/\s+/).slice(0, 6))).toEqual([
+      ['dw', 'fetched', '200', '3', '2', server.url('/dw.xml')],
+      ['rfi', 'fetched', '200', '2', '1', server.url('/rfi.xml')],
+      ['voa', 'fetched', '200', '3', '2', server.url('/voa.xml')],
+    ]);
+    expect(lines.at(-1)).toBe('3 feed(s), 5 new article(s), 0 not refreshed');
+    expect(run.stdout).not.toContain('"level"'); // the log is on stderr
+  });
+
+  it('exits 0 on a second run that gets 304s', async () => {
+    const body = await fixtureBytes('voa.xml');
+    server.route('/voa.xml', (req, res) => {
+      if (req.headers['if-none-match'] === '"1"') res.writeHead(304).end();
+      else res.writeHead(200, { ETag: '"1"' }).end(body);
+    });
+    await writeDefinitions(dirs.feeds, outletDefinitions(server).slice(0, 1).map((d) => ({ ...d, id: 'voa' })));
+    expect((await finished(cli(['refresh', ...liveArgs(dirs)]))).code).toBe(0);
+    const second = await finished(cli(['refresh', ...liveArgs(dirs)]));
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^voa\s+not-modified\s+304\s+0\s+0\s/m);
+  });
+
+  it('exits 1 when a feed fails, naming it and its error, with the others stored', async () => {
+    server.route('/rfi.xml', serveStatus(500));
+    await writeDefinitions(dirs.feeds, outletDefinitions(server));
+    const run = await finished(cli(['refresh', ...liveArgs(dirs)]));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`^rfi\\s+failed\\s+500\\s+-\\s+-\\s+${server.url('/rfi.xml')}\\s+${server.url('/rfi.xml')}: HTTP 500; next try `, 'm'));
+    expect(run.stdout).toContain('3 feed(s), 4 new article(s), 1 not refreshed');
+    expect((await readdir(dirs.data)).filter((n) => n.endsWith('.txt'))).toHaveLength(4);
+  });
+});
+
+const MANY = 300;
+
+function manyItems(): string {
+  const items = Array.from({ length: MANY }, (_, i) =>
+    `<item><title>第${i}条新闻：测试原子写入</title><link>https://many.example.org/a/${i}.html</link>` +
+    `<pubDate>Thu, 31 Oct 2024 ${String(i % 24).padStart(2, '0')}:00:00 GMT</pubDate>` +
+    `<description>&lt;p&gt;这是第${i}条新闻的正文。${'内容'.repeat(200)}&lt;/p&gt;</description></item>`);
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>many</title>${items.join('')}</channel></rss>`;
+}
+
+async function txtFiles(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.txt')).sort()) files.set(name, await readFile(join(dir, name), 'utf8'));
+  return files;
+}
+
+/**
+ * Resolves once the folder holds at least `count` stored files and, with luck, a write in flight
+ * (a temporary file): the moment to kill. Past `count * 10` files it stops waiting for the luck.
+ */
+async function waitForWrites(dir: string, count: number, child: ChildProcess): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('refresh finished before it could be killed');
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const stored = names.filter((n) => n.endsWith('.txt')).length;
+    if (stored >= count && (names.some((n) => n.endsWith('.tmp')) || stored >= count * 10)) return;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+describe('a refresh killed with SIGKILL while it writes', () => {
+  it('leaves every article stored before and no partial file; the next run completes the rest', async () => {
+    server.route('/many.xml', serveBytes(manyItems()));
+    server.route('/slow.xml', serveHang());
+    await writeDefinitions(dirs.feeds, [
+      { id: 'many', title: '很多', url: 'https://many.example.org/', feeds: [server.url('/many.xml')] },
+      { id: 'slow', title: '很慢', url: 'https://slow.example.org/', feeds: [server.url('/slow.xml')] },
+    ]);
+    const child = cli(['refresh', ...liveArgs(dirs, ['--fetch-timeout', '60'])]);
+    const exited = finished(child);
+    await waitForWrites(dirs.data, 10, child);
+    child.kill('SIGKILL');
+    expect((await exited).code).toBeNull();
+    const before = await txtFiles(dirs.data);
+    expect(before.size).toBeGreaterThanOrEqual(10);
+    expect(before.size).toBeLessThan(MANY); // killed mid-write, not after
+
+    server.route('/slow.xml', serveBytes('<rss version="2.0"><channel><title>slow</title></channel></rss>'));
+    const again = await finished(cli(['refresh', ...liveArgs(dirs)]));
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`^many\\s+fetched\\s+200\\s+${MANY}\\s+${MANY - before.size}\\s`, 'm'));
+
+    const after = await txtFiles(dirs.data);
+    for (const [name, text] of before) expect(after.get(name)).toBe(text);
+    expect((await readdir(dirs.data)).filter((n) => !n.endsWith('.txt') && n !== 'feed-state.json')).toEqual([]);
+    const urls = [...after].map(([name, text]) => parseSeedFile(name, Buffer.from(text)).url);
+    expect(new Set(urls).size).toBe(MANY);
+    expect(after.size).toBe(MANY);
+  }, 30_000);
+});
