@@ -171,10 +171,27 @@ const OPTIONS: sanitize.IOptions = {
   },
 };
 
-/** Reduces HTML to the allowlist above; safe to embed in any feed or page. Idempotent. */
-export function sanitizeHtml(html: string): string {
+/**
+ * Unwrapping an element can leave nesting the parser itself would never build: `<p><a><p>`
+ * becomes `<p><p></p></p>`, which reads back as two paragraphs. Sanitising again until nothing
+ * changes makes the result a fixed point; it settles in two passes, rarely three.
+ */
+const MAX_PASSES = 5;
+
+function sanitizeOnce(html: string): string {
   // Entities such as `&#1;` decode to controls inside the parser, so clean the output too.
   return stripNonTextChars(sanitize(stripNonTextChars(html), OPTIONS));
+}
+
+/** Reduces HTML to the allowlist above; safe to embed in any feed or page. Idempotent. */
+export function sanitizeHtml(html: string): string {
+  let out = sanitizeOnce(html);
+  for (let pass = 1; pass < MAX_PASSES; pass += 1) {
+    const again = sanitizeOnce(out);
+    if (again === out) break;
+    out = again;
+  }
+  return out;
 }
 
 const PLAIN_TEXT_OPTIONS: sanitize.IOptions = { allowedTags: [], allowedAttributes: {}, nonTextTags: DROP_WITH_CONTENT };
