@@ -99,6 +99,11 @@ export class FeedPublisher {
     this.cache = new DocumentCache(options.cache ?? DEFAULT_CACHE_LIMITS);
   }
 
+  /** Documents held and their bytes (compressed forms included), for status and tests. */
+  cacheStats(): { documents: number; bytes: number } {
+    return { documents: this.cache.count, bytes: this.cache.bytes };
+  }
+
   /** `all` and every defined source id. */
   keys(): string[] {
     return [MERGED_KEY, ...this.sources.definitions.map((d) => d.id)];

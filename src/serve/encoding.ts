@@ -2,6 +2,7 @@ import type { ContentEncoding } from '../render/document.js';
 
 /** Codings we can send, best first: on equal q-values Brotli wins, then gzip, then identity. */
 const PREFERENCE: readonly (ContentEncoding | 'identity')[] = ['br', 'gzip', 'identity'];
+const IDENTITY_UNLISTED = 0.0001;
 /** RFC 9110 §8.4.1.3: x-gzip is gzip. */
 const ALIASES: Record<string, string> = { 'x-gzip': 'gzip' };
 
@@ -28,8 +29,10 @@ export function negotiateEncoding(header: string | undefined): ContentEncoding |
     q.set(key, Math.max(q.get(key) ?? 0, parseQ(params)));
   }
   const star = q.get('*');
+  // Identity is acceptable unless refused (RFC 9110 §12.5.3), but a client that lists codings
+  // prefers them: unlisted, it ranks below any coding with a q-value above 0.
   const weight = (coding: string): number =>
-    q.get(coding) ?? (star !== undefined ? star : coding === 'identity' ? 1 : 0);
+    q.get(coding) ?? (star !== undefined ? star : coding === 'identity' ? IDENTITY_UNLISTED : 0);
   let best: ContentEncoding | 'identity' = 'identity';
   let bestQ = -1;
   for (const coding of PREFERENCE) {
