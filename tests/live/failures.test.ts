@@ -39,8 +39,8 @@ function definitions(badPath: string): Definition[] {
 
 async function start(defs: Definition[]): Promise<Service> {
   await writeDefinitions(dirs.feeds, defs);
-  // 0.3 s deadline, 1 MB cap: the failures come quickly
-  const service = await createService(liveConfig(dirs, ['--fetch-timeout', '0.3', '--max-feed-bytes', String(1024 * 1024)]), silentLog, {
+  // a 1 s deadline and a 1 MB cap: the failures come quickly
+  const service = await createService(liveConfig(dirs, ['--fetch-timeout', '1', '--max-feed-bytes', String(1024 * 1024)]), silentLog, {
     now: clock.now,
     random: () => 0,
   });

@@ -166,7 +166,7 @@ export function removeLiveDirs(dirs: LiveDirs): Promise<void> {
 
 /** Flags for the CLI and for parseConfig alike; short fetch limits keep failure tests fast. */
 export function liveArgs(dirs: LiveDirs, extra: string[] = []): string[] {
-  return ['--seeds', dirs.seeds, '--data', dirs.data, '--feeds', dirs.feeds, '--fetch-timeout', '1', ...extra];
+  return ['--seeds', dirs.seeds, '--data', dirs.data, '--feeds', dirs.feeds, '--fetch-timeout', '5', ...extra];
 }
 
 export function liveConfig(dirs: LiveDirs, extra: string[] = []): Config {
