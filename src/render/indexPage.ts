@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Article } from '../model.js';
 import type { SourceInfo } from '../sources/registry.js';
 import type { FeedListing } from './opml.js';
-import { xmlAttr as attr, xmlText as text } from './xml.js';
+import { serializedUrl, xmlAttr as attr, xmlText as text } from './xml.js';
 
 export interface IndexView {
   title: string;
@@ -34,6 +34,7 @@ header{padding-top:1.5rem;border-bottom:1px solid var(--line)}
 h1{font-size:1.5rem;margin:0 0 .25rem}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .lede,.meta,footer{color:var(--muted);font-size:.875rem}
+.meta{margin:0}
 ol.articles{list-style:none;margin:0;padding:0}
 ol.articles li{border-bottom:1px solid var(--line);padding:.75rem 0}
 article{display:flex;gap:.75rem;align-items:flex-start}
@@ -73,14 +74,14 @@ export function friendlyTime(t: number): string {
 function articleItem(article: Article, view: IndexView): string {
   const source = view.source(article.source);
   const image = article.image
-    ? `<img class="thumb" src="${attr(article.image.url)}" alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" width="120" height="68">`
+    ? `<img class="thumb" src="${attr(serializedUrl(article.image.url))}" alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" width="120" height="68">`
     : '';
   return [
     `<li><article lang="${attr(article.language)}">`,
     '<div class="text">',
     `<p class="meta"><span class="outlet" lang="${attr(source.language)}">${text(source.title)}</span> · `,
     `<time datetime="${attr(new Date(article.published).toISOString())}">${text(friendlyTime(article.published))}</time></p>`,
-    `<h3><a href="${attr(article.url)}" rel="noopener noreferrer">${text(article.title)}</a></h3>`,
+    `<h3><a href="${attr(serializedUrl(article.url))}" rel="noopener noreferrer">${text(article.title)}</a></h3>`,
     article.summary ? `<p class="summary">${text(article.summary)}</p>` : '',
     '</div>',
     image,

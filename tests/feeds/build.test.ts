@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite, fileForPath } from '../../src/build.js';
+import { parseConfig } from '../../src/config.js';
+import { silentLog } from '../../src/log.js';
+import { createService } from '../../src/service.js';
+import { makePublisher, makeStore, REPO, request, startServer, type TestServer } from './support.js';
+
+const BASE = 'https://feeds.example.org/relay';
+
+describe('static build', () => {
+  let out: string;
+  let server: TestServer;
+  let paths: string[];
+
+  beforeAll(async () => {
+    const publisher = makePublisher(makeStore(120));
+    out = await mkdtemp(join(tmpdir(), 'feedrelay-build-'));
+    paths = (await buildSite(publisher, out, BASE)).map((f) => f.path);
+    server = await startServer(publisher, { baseUrl: BASE });
+  });
+  afterAll(() => server.close());
+
+  it('writes the index page, OPML, and every feed with all its archive pages', () => {
+    expect(paths).toContain('/');
+    expect(paths).toContain('/opml.xml');
+    for (const dir of ['', '/voa', '/rfi', '/dw']) {
+      for (const file of ['feed.xml', 'atom.xml', 'feed.json']) expect(paths).toContain(`${dir}/${file}`);
+    }
+    for (const n of [1, 2, 3]) expect(paths).toContain(`/archive/${n}/atom.xml`);
+    expect(paths).toContain('/voa/archive/1/feed.json');
+    expect(paths).toHaveLength(2 + 4 * 3 + (3 + 1 + 1 + 1) * 3);
+  });
+
+  it('writes each file with the bytes the server answers under the same base URL', async () => {
+    for (const path of paths) {
+      const file = await readFile(fileForPath(out, path));
+      const served = await request(`${server.url}${path}`);
+      expect(file.equals(served.body), path).toBe(true);
+    }
+    expect(fileForPath(out, '/')).toBe(join(out, 'index.html'));
+  });
+
+  it('gives each file the document\'s Last-Modified as its mtime', async () => {
+    const served = await request(`${server.url}/atom.xml`);
+    const { mtimeMs } = await stat(fileForPath(out, '/atom.xml'));
+    expect(new Date(mtimeMs).toUTCString()).toBe(served.headers['last-modified']);
+  });
+});
+
+describe('npm run build', () => {
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli.ts'), 'build', ...args], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    });
+
+  it('builds the seed archive into --out, the same bytes as the service renders', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'feedrelay-cli-build-'));
+    const data = await mkdtemp(join(tmpdir(), 'feedrelay-cli-data-'));
+    const r = cli(['--out', out, '--data', data, '--base-url', 'https://relay.example']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const config = parseConfig(['--data', data, '--base-url', 'https://relay.example'], {});
+    const service = await createService(config, silentLog);
+    await service.refresh();
+    for (const path of ['/', '/feed.xml', '/voa/atom.xml', '/archive/1/feed.json', '/opml.xml']) {
+      const expected = service.publisher.document('https://relay.example', path, '')!.body;
+      expect((await readFile(fileForPath(out, path))).equals(expected), path).toBe(true);
+    }
+    expect((await readFile(join(out, 'feed.xml'), 'utf8'))).toContain('<atom:link href="https://relay.example/feed.xml" rel="self"');
+  });
+
+  it('refuses to build without a base URL, saying which option is missing', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'feedrelay-cli-build-'));
+    const r = cli(['--out', out], { FEEDRELAY_BASE_URL: '' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--base-url \(FEEDRELAY_BASE_URL\) is required/);
+  });
+});

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Article } from '../../src/model.js';
+import { ArticleStore } from '../../src/store/store.js';
+import { makePublisher, REPO } from './support.js';
+
+/**
+ * Input/expected pairs: tests/fixtures/feeds/articles.json (six stored articles, three of them
+ * hostile: markup and `]]>` in text, characters XML forbids, dates before 1990) rendered under a
+ * fixed origin and clock must give exactly the files in expected/. Any change to what we publish
+ * shows up here as a diff to review.
+ */
+export const FIXTURES = join(REPO, 'tests/fixtures/feeds');
+export const ORIGIN = 'https://feeds.example.org';
+export const GOLDEN: readonly [path: string, file: string][] = [
+  ['/feed.xml', 'feed.xml'],
+  ['/atom.xml', 'atom.xml'],
+  ['/feed.json', 'feed.json'],
+  ['/archive/1/atom.xml', 'archive-1-atom.xml'],
+  ['/voa/feed.xml', 'voa-feed.xml'],
+  ['/', 'index.html'],
+  ['/opml.xml', 'opml.xml'],
+];
+
+export function goldenPublisher() {
+  const store = new ArticleStore();
+  for (const article of JSON.parse(readFileSync(join(FIXTURES, 'articles.json'), 'utf8')) as Article[]) store.add(article);
+  return makePublisher(store);
+}
+
