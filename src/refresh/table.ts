@@ -2,10 +2,16 @@ import type { FeedResult, LiveReport } from './liveRefresh.js';
 
 const HEADERS = ['SOURCE', 'RESULT', 'HTTP', 'SEEN', 'NEW', 'FEED', 'NOTE'] as const;
 
+/** The error without the feed URL it starts with: the FEED column already says it. */
+function error(feed: FeedResult): string | undefined {
+  const message = feed.state.lastError;
+  return message?.startsWith(`${feed.url}: `) ? message.slice(feed.url.length + 2) : message;
+}
+
 function note(feed: FeedResult): string {
   const { state } = feed;
-  if (feed.outcome === 'failed') return `${state.lastError ?? 'failed'}; next try ${iso(state.nextRetry)}`;
-  if (feed.outcome === 'waiting') return `waiting until ${iso(state.nextRetry)} (${state.lastError ?? 'backing off'})`;
+  if (feed.outcome === 'failed') return `${error(feed) ?? 'failed'}; next try ${iso(state.nextRetry)}`;
+  if (feed.outcome === 'waiting') return `waiting until ${iso(state.nextRetry)} (${error(feed) ?? 'backing off'})`;
   return feed.skipped > 0 ? `${feed.skipped} item(s) skipped` : '';
 }
 

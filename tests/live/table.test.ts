@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { FeedResult } from '../../src/refresh/liveRefresh.js';
+import { formatRefreshTable } from '../../src/refresh/table.js';
+
+const T = Date.UTC(2024, 9, 31, 12);
+
+function feed(source: string, outcome: FeedResult['outcome'], state: Partial<FeedResult['state']>, skipped = 0): FeedResult {
+  const url = `https://${source}.example/rss`;
+  return { source, url, outcome, skipped, state: { source, url, itemsSeen: 0, itemsNew: 0, failures: 0, ...state } };
+}
+
+describe('formatRefreshTable', () => {
+  it('aligns one line per feed and ends with a total', () => {
+    const table = formatRefreshTable({
+      started: T, finished: T, added: 3, ok: false,
+      feeds: [
+        feed('voa', 'fetched', { httpStatus: 200, itemsSeen: 20, itemsNew: 3 }, 1),
+        feed('rfi', 'not-modified', { httpStatus: 304 }),
+        feed('dw', 'failed', { httpStatus: 503, failures: 1, lastError: 'https://dw.example/rss: HTTP 503', nextRetry: T + 300_000 }),
+        feed('x', 'waiting', { failures: 2, lastError: 'https://x.example/rss: network error: ENOTFOUND', nextRetry: T + 600_000 }),
+      ],
+    });
+    expect(table).toBe([
+      'SOURCE  RESULT        HTTP  SEEN  NEW  FEED                     NOTE',
+      'voa     fetched       200   20    3    https://voa.example/rss  1 item(s) skipped',
+      'rfi     not-modified  304   0     0    https://rfi.example/rss',
+      'dw      failed        503   -     -    https://dw.example/rss   HTTP 503; next try 2024-10-31T12:05:00.000Z',
+      'x       waiting       -     -     -    https://x.example/rss    waiting until 2024-10-31T12:10:00.000Z (network error: ENOTFOUND)',
+      '',
+      '4 feed(s), 3 new article(s), 2 not refreshed',
+    ].join('\n'));
+  });
+});
