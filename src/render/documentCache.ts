@@ -12,7 +12,9 @@ export interface CacheLimits {
  * `limit=500` filtered feeds are megabytes each, and filter values are chosen by clients.
  */
 export class DocumentCache {
-  private readonly map = new Map<string, RenderedDocument>();
+  private readonly map = new Map<string, { doc: RenderedDocument; used: number }>();
+  /** Use counter: a hit only stamps its entry, so the hot path never reorders the map. */
+  private clock = 0;
 
   constructor(private readonly limits: CacheLimits) {}
 
@@ -23,37 +25,41 @@ export class DocumentCache {
   /** Current bytes held; compressed forms count from when they are made. */
   get bytes(): number {
     let n = 0;
-    for (const doc of this.map.values()) n += doc.size;
+    for (const entry of this.map.values()) n += entry.doc.size;
     return n;
   }
 
   get(key: string): RenderedDocument | undefined {
     const hit = this.map.get(key);
-    if (hit) {
-      // Map order is insertion order: re-inserting keeps the most recently used last.
-      this.map.delete(key);
-      this.map.set(key, hit);
-    }
-    return hit;
+    if (!hit) return undefined;
+    hit.used = ++this.clock;
+    return hit.doc;
   }
 
   set(key: string, doc: RenderedDocument): void {
-    this.map.delete(key);
-    this.map.set(key, doc);
-    this.evict();
+    this.map.set(key, { doc, used: ++this.clock });
+    this.evict(key);
   }
 
   clear(): void {
     this.map.clear();
   }
 
-  /** Drops the least recently used until within limits; the newest entry always stays. */
-  private evict(): void {
+  /** Drops the least recently used until within limits; the entry just stored always stays. */
+  private evict(keep: string): void {
     let bytes = this.bytes;
-    for (const [key, doc] of this.map) {
-      if (this.map.size <= 1 || (this.map.size <= this.limits.entries && bytes <= this.limits.bytes)) break;
-      this.map.delete(key);
-      bytes -= doc.size;
+    while (this.map.size > 1 && (this.map.size > this.limits.entries || bytes > this.limits.bytes)) {
+      let oldest: string | undefined;
+      let oldestUse = Infinity;
+      for (const [key, entry] of this.map) {
+        if (key !== keep && entry.used < oldestUse) {
+          oldest = key;
+          oldestUse = entry.used;
+        }
+      }
+      if (oldest === undefined) break;
+      bytes -= this.map.get(oldest)!.doc.size;
+      this.map.delete(oldest);
     }
   }
 }

@@ -50,6 +50,8 @@ function notModified(req: IncomingMessage, doc: RenderedDocument, etag: string):
 
 interface VariantHeaders {
   ok: Headers;
+  /** `ok` with Content-Length, made on the first 200 of this variant. */
+  sized?: { bytes: number; headers: Headers };
   /** RFC 9110 §15.4.5: a 304 carries the validators and caching headers, no representation metadata. */
   notModified: Headers;
 }
@@ -86,8 +88,13 @@ function headerCache(maxAgeSeconds: number): (doc: RenderedDocument, encoding: C
   };
 }
 
-function sendBody(req: IncomingMessage, res: ServerResponse, headers: Headers, body: Buffer): void {
-  res.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
+function sendBody(req: IncomingMessage, res: ServerResponse, variant: VariantHeaders, body: Buffer): void {
+  let sized = variant.sized;
+  if (sized?.bytes !== body.length) {
+    sized = { bytes: body.length, headers: { ...variant.ok, 'Content-Length': String(body.length) } };
+    variant.sized = sized;
+  }
+  res.writeHead(200, sized.headers);
   if (req.method === 'HEAD') res.end();
   else res.end(body);
 }
@@ -153,16 +160,16 @@ export function documentHandler(publisher: FeedPublisher, options: DocumentRoute
       return true;
     }
     if (!encoding) {
-      sendBody(req, res, headers.ok, doc.body);
+      sendBody(req, res, headers, doc.body);
     } else if (ready) {
-      sendBody(req, res, headers.ok, ready);
+      sendBody(req, res, headers, ready);
     } else {
       const current = doc;
       current.encode(encoding).then(
-        (body) => sendBody(req, res, body ? headers.ok : headersFor(current, undefined).ok, body ?? current.body),
+        (body) => sendBody(req, res, body ? headers : headersFor(current, undefined), body ?? current.body),
         (err: unknown) => {
           options.log.warn({ err, url, encoding }, 'compression failed; sending identity');
-          sendBody(req, res, headersFor(current, undefined).ok, current.body);
+          sendBody(req, res, headersFor(current, undefined), current.body);
         },
       );
     }
