@@ -12,7 +12,11 @@ import { parseHttpUrl } from '../normalize/canonicalUrl.js';
  * and its file name, `NNN_<16 hex digits>.txt`: a sequence number and the article id.
  */
 export const SEED_FILE_NAME = /^(\d{3,})_([0-9a-f]{16})\.txt$/;
-const ARCHIVED_LINE = /^<!--\s*(-?\d+)\s*-->$/;
+/**
+ * `<!--archived-->`, or `<!--archived modified=ms-->` once a later full-text fetch has
+ * rewritten the body (our own extension; the seeds never carry it).
+ */
+const ARCHIVED_LINE = /^<!--\s*(-?\d+)(?:\s+modified=(\d+))?\s*-->$/;
 const SEPARATOR_LINE = /^-{3,}$/;
 /** Archived times outside this window are typos or garbage, not news. */
 const ARCHIVED_MIN = Date.UTC(1990, 0, 1);
@@ -42,12 +46,18 @@ function decode(name: string, bytes: Uint8Array): string {
   return text.replace(/^\uFEFF/, '');
 }
 
-function parseArchived(name: string, line: string): number {
+function parseArchived(name: string, line: string): { archived: number; modified?: number } {
   const m = ARCHIVED_LINE.exec(line.trim());
   if (!m) throw new SeedParseError(name, `line 1: expected <!--epoch-ms--> archived time, found ${quote(line)}`);
-  const ms = Number(m[1]);
+  const times: { archived: number; modified?: number } = { archived: epochMs(name, 'archived', m[1]!) };
+  if (m[2] !== undefined) times.modified = Math.max(times.archived, epochMs(name, 'modified', m[2]));
+  return times;
+}
+
+function epochMs(name: string, what: string, digits: string): number {
+  const ms = Number(digits);
   if (!Number.isSafeInteger(ms) || ms < ARCHIVED_MIN || ms >= ARCHIVED_MAX) {
-    throw new SeedParseError(name, `line 1: archived time ${m[1]} is not an epoch-ms time between 1990 and 2100`);
+    throw new SeedParseError(name, `line 1: ${what} time ${digits} is not an epoch-ms time between 1990 and 2100`);
   }
   return ms;
 }
@@ -77,26 +87,28 @@ export function parseSeedFile(name: string, bytes: Uint8Array): ArticleDraft {
   const fileName = parseSeedFileName(name.split('/').pop() ?? name);
   if (!fileName) throw new SeedParseError(name, 'file name is not NNN_<16 hex digits>.txt');
   const lines = decode(name, bytes).split(/\r?\n/);
-  const archived = parseArchived(name, lines[0] ?? '');
+  const times = parseArchived(name, lines[0] ?? '');
   const { title, url } = parseLinkLine(name, lines[1] ?? '');
   if (!SEPARATOR_LINE.test((lines[2] ?? '').trim())) {
     throw new SeedParseError(name, `line 3: expected ------, found ${quote(lines[2] ?? '')}`);
   }
   const html = lines.slice(3).join('\n').trim();
   if (html === '') throw new SeedParseError(name, 'no article HTML after line 3');
-  return { origin: name, id: fileName.id, url, title, html, archived };
+  return { origin: name, id: fileName.id, url, title, html, ...times };
 }
 
 /** Writes an article in the same format, so parseSeedFile reads it back. */
 export function formatSeedFile(entry: {
   archived: number;
+  modified?: number;
   title: string;
   url: string;
   dateLine: string;
   html: string;
 }): string {
   const title = entry.title.replace(/\s+/g, ' ').trim();
-  return `<!--${entry.archived}-->\n[${title}](${entry.url})\n------\n\n<div><i>${entry.dateLine}</i></div>${entry.html}\n`;
+  const modified = entry.modified !== undefined && entry.modified > entry.archived ? ` modified=${entry.modified}` : '';
+  return `<!--${entry.archived}${modified}-->\n[${title}](${entry.url})\n------\n\n<div><i>${entry.dateLine}</i></div>${entry.html}\n`;
 }
 
 export function seedFileName(sequence: number, id: string): string {
