@@ -35,7 +35,14 @@ const DECLARATION_WINDOW = 1024;
 const XML_DECLARATION = /^<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]*)["']/;
 const CONTENT_TYPE_CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 
-export type CharsetOrigin = 'bom' | 'content-type' | 'xml-declaration' | 'default';
+export type CharsetOrigin = 'bom' | 'content-type' | 'xml-declaration' | 'meta' | 'default';
+
+/**
+ * HTML pages declare their charset in `<meta charset>` or `<meta http-equiv="Content-Type"
+ * content="…; charset=…">` within the first 1024 bytes (WHATWG HTML §13.2.3.2, the prescan).
+ */
+const META_WINDOW = 1024;
+const META_CHARSET = /<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z][A-Za-z0-9._:-]*)/i;
 
 export interface DecodedBody {
   text: string;
@@ -63,13 +70,30 @@ function declaredCharset(bytes: Uint8Array): string | undefined {
   return XML_DECLARATION.exec(head)?.[1];
 }
 
+function metaCharset(bytes: Uint8Array): string | undefined {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, META_WINDOW));
+  return META_CHARSET.exec(head)?.[1];
+}
+
 /** Decodes a feed body; malformed sequences become U+FFFD rather than failing the feed. */
 export function decodeFeedBody(bytes: Uint8Array, contentType: string | undefined): DecodedBody {
-  const candidates: [CharsetOrigin, string | undefined][] = [
+  return decodeWith(bytes, [
     ['bom', bomCharset(bytes)],
     ['content-type', contentType ? CONTENT_TYPE_CHARSET.exec(contentType)?.[1] : undefined],
     ['xml-declaration', declaredCharset(bytes)],
-  ];
+  ]);
+}
+
+/** Decodes an HTML page: BOM, then Content-Type, then `<meta charset>`, else UTF-8. */
+export function decodeHtmlBody(bytes: Uint8Array, contentType: string | undefined): DecodedBody {
+  return decodeWith(bytes, [
+    ['bom', bomCharset(bytes)],
+    ['content-type', contentType ? CONTENT_TYPE_CHARSET.exec(contentType)?.[1] : undefined],
+    ['meta', metaCharset(bytes)],
+  ]);
+}
+
+function decodeWith(bytes: Uint8Array, candidates: [CharsetOrigin, string | undefined][]): DecodedBody {
   for (const [from, label] of candidates) {
     if (label === undefined) continue;
     const decoder = decoderFor(label);

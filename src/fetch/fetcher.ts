@@ -16,6 +16,7 @@ export const FETCH_DEFAULTS = {
 
 export const USER_AGENT = `feedrelay/${pkg.version} (+https://github.com/feedrelay)`;
 
+export const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1';
 const ACCEPT = 'application/rss+xml, application/rdf+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1';
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -28,6 +29,8 @@ export interface FetchRequest {
   maxBytes?: number;
   maxRedirects?: number;
   userAgent?: string;
+  /** What to ask for; feeds by default. */
+  accept?: string;
 }
 
 interface Validators {
@@ -52,7 +55,7 @@ function validatorsOf(headers: Headers): Validators {
 }
 
 function requestHeaders(req: FetchRequest): Record<string, string> {
-  const headers: Record<string, string> = { 'User-Agent': req.userAgent ?? USER_AGENT, Accept: ACCEPT };
+  const headers: Record<string, string> = { 'User-Agent': req.userAgent ?? USER_AGENT, Accept: req.accept ?? ACCEPT };
   if (req.etag) headers['If-None-Match'] = req.etag;
   if (req.lastModified) headers['If-Modified-Since'] = req.lastModified;
   return headers;
