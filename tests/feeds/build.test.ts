@@ -74,12 +74,12 @@ describe('npm run build', () => {
       expect((await readFile(fileForPath(out, path))).equals(expected), path).toBe(true);
     }
     expect((await readFile(join(out, 'feed.xml'), 'utf8'))).toContain('<atom:link href="https://relay.example/feed.xml" rel="self"');
-  });
+  }, 90_000);
 
   it('refuses to build without a base URL, saying which option is missing', async () => {
     const out = await mkdtemp(join(tmpdir(), 'feedrelay-cli-build-'));
     const r = cli(['--out', out], { FEEDRELAY_BASE_URL: '' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--base-url \(FEEDRELAY_BASE_URL\) is required/);
-  });
+  }, 90_000);
 });
