@@ -106,6 +106,11 @@ function sendBody(req: IncomingMessage, res: ServerResponse, variant: VariantHea
  */
 export function documentHandler(publisher: FeedPublisher, options: DocumentRouteOptions): DocumentHandler {
   const headersFor = headerCache(options.maxAgeSeconds);
+  // A base URL with a path (`https://example.org/news`): a proxy that passes the prefix on is
+  // served the same documents as one that strips it.
+  const prefix = options.baseUrl ? new URL(options.baseUrl).pathname.replace(/\/+$/, '') : '';
+  const withoutPrefix = (path: string): string =>
+    prefix !== '' && (path === prefix || path.startsWith(`${prefix}/`)) ? path.slice(prefix.length) || '/' : path;
 
   const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => {
     const { status, message } = errorResponse(err);
@@ -127,7 +132,7 @@ export function documentHandler(publisher: FeedPublisher, options: DocumentRoute
   return (req, res) => {
     const url = req.url ?? '/';
     const mark = url.indexOf('?');
-    const path = mark === -1 ? url : url.slice(0, mark);
+    const path = withoutPrefix(mark === -1 ? url : url.slice(0, mark));
     const query = mark === -1 ? '' : url.slice(mark + 1);
     let doc: RenderedDocument | undefined;
     try {

@@ -246,6 +246,19 @@ describe('self links', () => {
     }
   });
 
+  it('are the same whether the proxy strips the base URL\'s path or passes it on', async () => {
+    const s = await startServer(publisher, { baseUrl: 'https://news.example.org/relay' });
+    try {
+      const stripped = await request(`${s.url}/atom.xml`);
+      const passed = await request(`${s.url}/relay/atom.xml`);
+      expect(passed.status).toBe(200);
+      expect(passed.body.equals(stripped.body)).toBe(true);
+      expect((await request(`${s.url}/relay`)).headers['content-type']).toBe('text/html; charset=utf-8');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('follow X-Forwarded-Proto and X-Forwarded-Host behind a trusted proxy', async () => {
     const s = await startServer(publisher, { trustProxy: true });
     try {
