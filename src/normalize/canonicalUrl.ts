@@ -25,18 +25,36 @@ export const TRACKING_PARAMS: readonly (string | RegExp)[] = [
 
 // RFC 3986 §2.3: percent-encoded unreserved characters are equivalent to the characters.
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
+/**
+ * A %XX triplet, or a character RFC 3986 §3.3-3.4 does not allow unencoded in a path or query
+ * (a stray `%`, `{`, `|`, `^`, `[`...). The WHATWG parser has already encoded everything outside
+ * ASCII but leaves some of these raw; encoding them makes `{` and `%7B` one spelling.
+ */
+const PERCENT_OR_UNSAFE = /%([0-9a-fA-F]{2})|[^A-Za-z0-9\-._~:/?@!$&'()*+,;=]/gu;
+
+/**
+ * A host as the WHATWG parser writes a usable one: DNS labels (IDNs already in punycode; `_`
+ * occurs in the wild), an IPv4 address or a bracketed IPv6 one. WHATWG itself accepts hosts
+ * such as `"` or `{a}`, which RFC 3986 does not and no feed reader will follow.
+ */
+const HOST = /^(?:[a-z0-9_-]+\.)*[a-z0-9_-]+\.?$|^\[[0-9a-f:.]+\]$/;
 
 function isTracking(name: string): boolean {
   const key = name.toLowerCase();
   return TRACKING_PARAMS.some((p) => (typeof p === 'string' ? p === key : p.test(key)));
 }
 
-/** Decodes %XX triplets that stand for unreserved characters and upper-cases the rest. */
+/** Decodes %XX triplets that stand for unreserved characters, upper-cases the rest, encodes the unsafe. */
 function normalisePercent(part: string): string {
-  return part.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => {
+  return part.replace(PERCENT_OR_UNSAFE, (whole, hex: string | undefined) => {
+    if (hex === undefined) return encodeChar(whole);
     const ch = String.fromCharCode(parseInt(hex, 16));
     return UNRESERVED.test(ch) ? ch : `%${hex.toUpperCase()}`;
   });
+}
+
+function encodeChar(ch: string): string {
+  return Array.from(Buffer.from(ch, 'utf8'), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('');
 }
 
 function paramName(pair: string): string {
@@ -60,6 +78,9 @@ export function parseHttpUrl(input: string, base?: string): URL {
     throw new UrlError(`not an http(s) URL: ${JSON.stringify(input.slice(0, 200))}`);
   }
   if (!url.hostname) throw new UrlError(`URL has no host: ${JSON.stringify(input.slice(0, 200))}`);
+  if (!HOST.test(url.hostname)) {
+    throw new UrlError(`URL host is not a domain name or IP address: ${JSON.stringify(input.slice(0, 200))}`);
+  }
   return url;
 }
 
