@@ -1,6 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { FeedParseError } from '../errors.js';
 import { escapeHtmlAttribute, escapeHtmlText } from '../normalize/html.js';
+import { stripNonTextChars } from '../normalize/sanitize.js';
 
 /**
  * A namespace-aware element tree for feed documents. Feeds are matched by namespace URI, not
@@ -56,25 +57,50 @@ const parser = new XMLParser({
   ignorePiTags: true,
 });
 
-/** Feeds have no use for entity declarations, and refusing them rules out expansion attacks. */
-const ENTITY_DECLARATION = /<!DOCTYPE[^[>]*\[[^\]]*<!ENTITY/i;
+/**
+ * Feeds have no use for entity declarations, and refusing them rules out expansion attacks
+ * (billion laughs, and the quadratic blow-up of one large entity referenced a million times).
+ * fast-xml-parser reads a DOCTYPE wherever it finds one, after comments or inside the root too,
+ * and registers an entity exactly where the text says `<!ENTITY`; so any occurrence refuses the
+ * document. It never reads external entities or DTDs (SYSTEM and PUBLIC are not fetched).
+ */
+const ENTITY_DECLARATION = '<!ENTITY';
+
+/**
+ * Elements deeper than this make the feed fail with a FeedParseError. Real feeds nest a dozen
+ * levels, XHTML content a few dozen; the walkers below recurse, and a hostile document of
+ * nothing but open tags would otherwise exhaust the stack. The same bound as the HTML cleaner's
+ * (MAX_NESTING_DEPTH in normalize/html.ts).
+ */
+export const MAX_ELEMENT_DEPTH = 512;
+
+/** Why a parse stopped on purpose, not because the document was malformed. */
+class TooDeep extends Error {}
 
 function splitName(name: string): [prefix: string, local: string] {
   const colon = name.indexOf(':');
   return colon < 0 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)];
 }
 
-function build(raw: RawNode[], scope: Readonly<Record<string, string>>, out: XmlNode[]): void {
+/** Text and attribute values lose what XML 1.0 and our archive format cannot carry (NUL, C0/C1 controls, lone surrogates). */
+function cleanAttrs(raw: Record<string, unknown>): Record<string, string> {
+  const attrs: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) attrs[key] = stripNonTextChars(String(value));
+  return attrs;
+}
+
+function build(raw: RawNode[], scope: Readonly<Record<string, string>>, out: XmlNode[], depth = 0): void {
+  if (depth > MAX_ELEMENT_DEPTH) throw new TooDeep();
   for (const node of raw) {
     if ('#text' in node) {
-      out.push(String(node['#text']));
+      out.push(stripNonTextChars(String(node['#text'])));
       continue;
     }
     if ('#cdata' in node) {
-      build(node['#cdata'] as RawNode[], scope, out);
+      build(node['#cdata'] as RawNode[], scope, out, depth);
       continue;
     }
-    const attrs = (node[':@'] ?? {}) as Record<string, string>;
+    const attrs = cleanAttrs((node[':@'] ?? {}) as Record<string, unknown>);
     const name = Object.keys(node).find((k) => k !== ':@');
     if (name === undefined) continue;
     let inner = scope;
@@ -85,7 +111,7 @@ function build(raw: RawNode[], scope: Readonly<Record<string, string>>, out: Xml
     const [prefix, local] = splitName(name);
     const ns = inner[prefix] ?? CONVENTIONAL_PREFIXES[prefix] ?? `urn:undeclared:${prefix}`;
     const children: XmlNode[] = [];
-    build(node[name] as RawNode[], inner, children);
+    build(node[name] as RawNode[], inner, children, depth + 1);
     out.push({ ns, local, attrs, children });
   }
 }
@@ -93,13 +119,21 @@ function build(raw: RawNode[], scope: Readonly<Record<string, string>>, out: Xml
 /** Parses a whole document; malformed XML throws FeedParseError naming the feed, line and column. */
 export function parseXml(text: string, feed: string): XmlElement {
   const source = text.replace(/^\uFEFF/, '');
-  if (ENTITY_DECLARATION.test(source.slice(0, 4096))) throw new FeedParseError(feed, 'DOCTYPE declares entities; refused');
+  if (source.includes(ENTITY_DECLARATION)) throw new FeedParseError(feed, 'DOCTYPE declares entities (<!ENTITY); refused');
   const valid = XMLValidator.validate(source);
   if (valid !== true) {
     throw new FeedParseError(feed, `not well-formed XML at line ${valid.err.line}, column ${valid.err.col ?? '?'}: ${valid.err.msg}`);
   }
   const nodes: XmlNode[] = [];
-  build(parser.parse(source) as RawNode[], { '': '' }, nodes);
+  try {
+    build(parser.parse(source) as RawNode[], { '': '' }, nodes);
+  } catch (err) {
+    if (err instanceof TooDeep || err instanceof RangeError) {
+      throw new FeedParseError(feed, `elements nested deeper than ${MAX_ELEMENT_DEPTH} levels; refused`);
+    }
+    // fast-xml-parser's own refusals (a DOCTYPE it cannot read, say) are the document's fault.
+    throw new FeedParseError(feed, `not a readable XML document: ${(err as Error).message}`);
+  }
   const root = nodes.find((n): n is XmlElement => typeof n !== 'string');
   if (!root) throw new FeedParseError(feed, 'no root element');
   return root;
