@@ -31,6 +31,8 @@ export interface FetchRequest {
   userAgent?: string;
   /** What to ask for; feeds by default. */
   accept?: string;
+  /** The caller's cancellation (a shutdown): aborts the request at once, body included. */
+  signal?: AbortSignal;
 }
 
 interface Validators {
@@ -44,6 +46,8 @@ export type FetchResponse =
 
 /** Why we aborted a request ourselves; anything else that aborts it is the network's doing. */
 class Deadline extends Error {}
+/** The caller's signal aborted it. */
+class Cancelled extends Error {}
 
 function validatorsOf(headers: Headers): Validators {
   const out: Validators = {};
@@ -133,15 +137,20 @@ export async function fetchFeed(req: FetchRequest): Promise<FetchResponse> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Deadline()), timeoutMs);
   const abort = (): void => controller.abort(new Error('aborted by feedrelay'));
+  const cancel = (): void => controller.abort(new Cancelled());
+  if (req.signal?.aborted) cancel();
+  req.signal?.addEventListener('abort', cancel, { once: true });
   try {
     return await exchange(req, controller.signal, abort);
   } catch (err) {
     if (controller.signal.reason instanceof Deadline) {
       throw new FetchError(req.url, `no complete answer within ${timeoutMs} ms (timed out)`);
     }
+    if (controller.signal.reason instanceof Cancelled) throw new FetchError(req.url, 'cancelled');
     if (err instanceof FetchError) throw err;
     throw new FetchError(req.url, `network error: ${networkReason(err)}`);
   } finally {
     clearTimeout(timer);
+    req.signal?.removeEventListener('abort', cancel);
   }
 }
