@@ -20,6 +20,10 @@ export interface Config {
   fetchTimeoutMs: number;
   /** Largest feed body read; the request is aborted past it. */
   maxFeedBytes: number;
+  /** Least time between two article-page requests to one host (full text). */
+  pageDelayMs: number;
+  /** Article pages fetched from one host at once (full text). */
+  pagesPerHost: number;
 }
 
 interface Option {
@@ -45,6 +49,8 @@ export const OPTIONS: readonly Option[] = [
   { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', type: 'string', default: 'info', describe: 'pino log level' },
   { key: 'outDir', flag: 'out', env: 'FEEDRELAY_OUT', type: 'string', default: 'dist', describe: 'where build writes the static site' },
   { key: 'fetchTimeoutMs', flag: 'fetch-timeout', env: 'FEEDRELAY_FETCH_TIMEOUT', type: 'string', default: '15', describe: 'seconds one feed request may take, body included' },
+  { key: 'pageDelayMs', flag: 'page-delay', env: 'FEEDRELAY_PAGE_DELAY', type: 'string', default: '1', describe: 'seconds between article-page requests to one host (full text)' },
+  { key: 'pagesPerHost', flag: 'pages-per-host', env: 'FEEDRELAY_PAGES_PER_HOST', type: 'string', default: '2', describe: 'article pages fetched from one host at once' },
   { key: 'maxFeedBytes', flag: 'max-feed-bytes', env: 'FEEDRELAY_MAX_FEED_BYTES', type: 'string', default: '10485760', describe: 'largest feed body read, in bytes' },
 ];
 
@@ -58,6 +64,11 @@ function port(name: string, value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535) throw new ConfigError(`${name}: expected a port number 0-65535, got ${JSON.stringify(value)}`);
   return n;
+}
+
+function nonNegative(name: string, value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new ConfigError(`${name}: expected a number of seconds, 0 or more, got ${JSON.stringify(value)}`);
+  return Number(value);
 }
 
 function positive(name: string, value: string, integer: boolean): number {
@@ -111,6 +122,8 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   const trust = get('trustProxy');
   const timeout = get('fetchTimeoutMs');
   const maxBytes = get('maxFeedBytes');
+  const pageDelay = get('pageDelayMs');
+  const perHost = get('pagesPerHost');
   return {
     port: port(p.name, p.value),
     host: host === '' ? undefined : host,
@@ -125,6 +138,8 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     outDir: get('outDir').value,
     fetchTimeoutMs: Math.round(positive(timeout.name, timeout.value, false) * 1000),
     maxFeedBytes: positive(maxBytes.name, maxBytes.value, true),
+    pageDelayMs: Math.round(nonNegative(pageDelay.name, pageDelay.value) * 1000),
+    pagesPerHost: positive(perHost.name, perHost.value, true),
   };
 }
 

@@ -74,3 +74,14 @@ export class FeedParseError extends FeedrelayError {
 export class RequestNotFoundError extends FeedrelayError {
   override name = 'RequestNotFoundError';
 }
+
+/** An article page that could not be fetched or gave no usable article body (full text, issue #6). */
+export class FullTextError extends FeedrelayError {
+  override name = 'FullTextError';
+  constructor(
+    readonly url: string,
+    reason: string,
+  ) {
+    super(`${url}: ${reason}`);
+  }
+}

@@ -7,7 +7,10 @@ import { ArchiveDir, type ScanResult } from './sources/archiveDir.js';
 import { loadSourceDefinitions } from './sources/definitions.js';
 import { SourceRegistry } from './sources/registry.js';
 import { intervalSeconds } from './scheduler.js';
+import { FullTextStage } from './fulltext/fullText.js';
+import { DEFAULT_HOST_LIMITS, HostLimiter } from './fulltext/hostLimiter.js';
 import { ArchiveWriter } from './store/archiveWriter.js';
+import { FullTextStateFile } from './store/fullTextState.js';
 import { FeedStateFile } from './store/feedState.js';
 import { ArticleStore } from './store/store.js';
 
@@ -50,14 +53,30 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
   const feedState = new FeedStateFile(config.dataDir);
   const stateError = await feedState.load();
   if (stateError) log.error({ err: stateError }, 'feed state unreadable; starting without validators');
+  const fullTextState = new FullTextStateFile(config.dataDir);
+  const fullTextError = await fullTextState.load();
+  if (fullTextError) log.error({ err: fullTextError }, 'full-text state unreadable; starting without pending retries');
+  const writer = new ArchiveWriter(config.dataDir, ctx);
+  const now = env.now ?? Date.now;
+  const fetchSettings = { timeoutMs: config.fetchTimeoutMs, maxBytes: config.maxFeedBytes };
+  const fullText = new FullTextStage({
+    writer,
+    state: fullTextState,
+    limiter: new HostLimiter({ ...DEFAULT_HOST_LIMITS, perHost: config.pagesPerHost, delayMs: config.pageDelayMs }),
+    articleById: (id) => store.getById(id),
+    log,
+    now,
+    fetch: fetchSettings,
+  });
   const live = new LiveRefresh({
     sources: definitions.sources,
-    writer: new ArchiveWriter(config.dataDir, ctx),
+    writer,
+    fullText,
     state: feedState,
     log,
-    now: env.now ?? Date.now,
+    now,
     random: env.random ?? Math.random,
-    fetch: { timeoutMs: config.fetchTimeoutMs, maxBytes: config.maxFeedBytes },
+    fetch: fetchSettings,
   });
   const publisher = new FeedPublisher(store, sources, { ttlMinutes: Math.round(intervalSeconds(config.cron) / 60) });
 
@@ -80,6 +99,7 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
       lastReport: live.lastReport,
       sources: definitions.sources,
       state: (source, url) => feedState.get(source, url),
+      fullText: (source) => ({ ...fullTextState.countsFor(source), pending: fullTextState.pendingFor(source).length }),
       errors: definitions.errors,
     });
   }

@@ -1,6 +1,7 @@
 import { FeedrelayError, FetchError } from '../errors.js';
 import { decodeFeedBody } from '../fetch/charset.js';
 import { fetchFeed, type FetchRequest } from '../fetch/fetcher.js';
+import type { FullTextStage } from '../fulltext/fullText.js';
 import type { Log } from '../log.js';
 import { parseFeed } from '../parse/feed.js';
 import type { SourceDefinition } from '../sources/definitions.js';
@@ -23,6 +24,8 @@ export interface LiveRefreshDeps {
   random: () => number;
   fetch?: FetchSettings;
   concurrency?: number;
+  /** Fetches article pages for sources with `fullText`; without it, feeds' own content is stored. */
+  fullText?: FullTextStage;
 }
 
 export interface RunOptions {
@@ -134,6 +137,10 @@ export class LiveRefresh {
     await forEachLimited(jobs, this.deps.concurrency ?? CONCURRENCY, async (job) => {
       results.set(job, await this.refreshFeed(job, options));
     });
+    if (this.deps.fullText) {
+      await this.deps.fullText.retryDue();
+      await this.deps.fullText.save();
+    }
     // Saved only now that every article read is on disk: a validator never gets ahead of its articles.
     await state.save(this.feeds());
     const feeds = jobs.map((job) => results.get(job)!);
@@ -175,9 +182,17 @@ export class LiveRefresh {
       state.itemsSeen = feed.drafts.length + feed.skipped.length;
       for (const item of feed.skipped) log.warn({ feed: url, item: item.item, reason: item.reason }, 'feed item skipped');
       skipped = feed.skipped.length;
-      for (const draft of feed.drafts) {
+      const fullText = source.fullText ? this.deps.fullText : undefined;
+      const prepared = fullText
+        ? await fullText.enrich(feed.drafts.filter((d) => !writer.isStored(d)), source.id)
+        : feed.drafts.map((draft) => ({ draft, failure: undefined }));
+      for (const { draft, failure } of prepared) {
         try {
-          if ((await writer.add(draft)).result === 'added') state.itemsNew += 1;
+          const stored = await writer.add(draft);
+          if (stored.result === 'added') {
+            state.itemsNew += 1;
+            fullText?.record(stored.article, failure);
+          }
         } catch (err) {
           if (!(err instanceof FeedrelayError)) throw err; // the disk, not the item: fail the feed
           skipped += 1;

@@ -16,13 +16,21 @@ export interface FeedStatus {
   nextRetry: string | null;
 }
 
+/** Full-text extraction for one source (issue #6): articles done, attempts failed, waiting, given up. */
+export interface FullTextStatus {
+  succeeded: number;
+  failed: number;
+  pending: number;
+  gaveUp: number;
+}
+
 export interface StatusDocument {
   /** Whether this process fetches the live feeds on its schedule. */
   live: boolean;
   refreshing: boolean;
   articles: number;
   lastRefresh: { started: string; finished: string; added: number; ok: boolean } | null;
-  sources: { id: string; name: string; title: string; feeds: FeedStatus[] }[];
+  sources: { id: string; name: string; title: string; feeds: FeedStatus[]; fullText: FullTextStatus | null }[];
   /** Source definitions that could not be used, by file. */
   errors: { file: string; error: string }[];
 }
@@ -34,6 +42,7 @@ export interface StatusInput {
   lastReport: LiveReport | undefined;
   sources: readonly SourceDefinition[];
   state: (source: string, url: string) => FeedState;
+  fullText: (source: string) => FullTextStatus;
   errors: readonly SourceDefinitionError[];
 }
 
@@ -70,6 +79,7 @@ export function statusDocument(input: StatusInput): StatusDocument {
       name: s.name,
       title: s.title,
       feeds: s.feeds.map((url) => feedStatus(input.state(s.id, url))),
+      fullText: s.fullText ? input.fullText(s.id) : null,
     })),
     errors: input.errors.map((e) => ({ file: e.file, error: e.message })),
   };

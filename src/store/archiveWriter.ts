@@ -27,6 +27,7 @@ export function archiveText(draft: ArticleDraft): string {
     : draft.html;
   return formatSeedFile({
     archived: draft.archived,
+    ...(draft.modified !== undefined ? { modified: draft.modified } : {}),
     title: draft.title,
     url: draft.url,
     dateLine: formatRfc3339(draft.published ?? draft.archived),
@@ -73,6 +74,37 @@ export class ArchiveWriter {
     const run = this.queue.then(() => this.addNow(draft));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Whether a draft's article is stored already, so fetching its page would be wasted. */
+  isStored(draft: ArticleDraft): boolean {
+    const canonical = canonicalUrl(draft.url);
+    return this.ctx.store.hasUrl(canonical) || this.ctx.store.getById(urlHash(canonical)) !== undefined;
+  }
+
+  /**
+   * Replaces a stored article's body (its page's full text, fetched later): the same file,
+   * rewritten atomically, the same id, and `modified` as its new modified time.
+   */
+  rewrite(article: Article, html: string, modified: number): Promise<Article> {
+    const run = this.queue.then(() => this.rewriteNow(article, html, modified));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async rewriteNow(article: Article, html: string, modified: number): Promise<Article> {
+    const name = (await readdir(this.dir)).find((n) => parseSeedFileName(n)?.id === article.id);
+    if (!name) throw new SeedParseError(article.id, `no file in ${this.dir} holds article ${article.id}`);
+    const draft: ArticleDraft = {
+      origin: name, url: article.url, title: article.title, html, archived: article.archived,
+      published: article.published, modified: Math.max(modified, article.modified),
+    };
+    if (article.image) draft.image = article.image.url;
+    const bytes = Buffer.from(archiveText(draft), 'utf8');
+    const updated = normalizeArticle({ ...parseSeedFile(name, bytes), source: article.source }, this.ctx);
+    await writeFileAtomic(join(this.dir, name), bytes);
+    this.ctx.store.replace(updated);
+    return updated;
   }
 
   private async addNow(draft: ArticleDraft): Promise<ArchiveResult> {

@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomicFile.js';
+
+/** Where articles still waiting for their full text, and per-source counts, are kept between runs. */
+export const FULL_TEXT_STATE_FILE = 'fulltext-state.json';
+const FORMAT_VERSION = 1;
+
+/** A stored article whose page could not be extracted yet. Times are epoch ms. */
+export interface PendingFullText {
+  id: string;
+  source: string;
+  url: string;
+  attempts: number;
+  nextTry: number;
+  lastError: string;
+}
+
+export interface FullTextCounts {
+  /** Articles stored or rewritten with their page's full text. */
+  succeeded: number;
+  /** Attempts that failed (each retry counts). */
+  failed: number;
+  /** Articles left with the feed's summary after the last allowed attempt. */
+  gaveUp: number;
+}
+
+function zero(): FullTextCounts {
+  return { succeeded: 0, failed: 0, gaveUp: 0 };
+}
+
+function count(raw: unknown): number {
+  return Number.isSafeInteger(raw) && (raw as number) >= 0 ? (raw as number) : 0;
+}
+
+function readPending(raw: unknown): PendingFullText | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.id !== 'string' || typeof r.source !== 'string' || typeof r.url !== 'string') return undefined;
+  return {
+    id: r.id,
+    source: r.source,
+    url: r.url,
+    attempts: count(r.attempts),
+    nextTry: Number.isFinite(r.nextTry) ? (r.nextTry as number) : 0,
+    lastError: typeof r.lastError === 'string' ? r.lastError : '',
+  };
+}
+
+/** The full-text state file in the data folder; unreadable is reported and treated as empty. */
+export class FullTextStateFile {
+  private readonly pending = new Map<string, PendingFullText>();
+  private readonly counts = new Map<string, FullTextCounts>();
+  /** Unsaved changes; a run that touched nothing full-text writes no file. */
+  private dirty = false;
+
+  constructor(readonly dir: string) {}
+
+  get path(): string {
+    return join(this.dir, FULL_TEXT_STATE_FILE);
+  }
+
+  async load(): Promise<string | undefined> {
+    let doc: { pending?: unknown; counts?: unknown };
+    try {
+      doc = JSON.parse(await readFile(this.path, 'utf8')) as typeof doc;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      return `${this.path}: ${(err as Error).message}`;
+    }
+    for (const raw of Array.isArray(doc?.pending) ? doc.pending : []) {
+      const entry = readPending(raw);
+      if (entry) this.pending.set(entry.id, entry);
+    }
+    const counts = typeof doc?.counts === 'object' && doc.counts !== null ? (doc.counts as Record<string, Record<string, unknown>>) : {};
+    for (const [source, c] of Object.entries(counts)) {
+      this.counts.set(source, { succeeded: count(c?.succeeded), failed: count(c?.failed), gaveUp: count(c?.gaveUp) });
+    }
+    return undefined;
+  }
+
+  countsFor(source: string): Readonly<FullTextCounts> {
+    return { ...zero(), ...this.counts.get(source) };
+  }
+
+  increment(source: string, what: keyof FullTextCounts): void {
+    const c = this.counts.get(source) ?? zero();
+    c[what] += 1;
+    this.counts.set(source, c);
+    this.dirty = true;
+  }
+
+  pendingFor(source: string): PendingFullText[] {
+    return [...this.pending.values()].filter((p) => p.source === source);
+  }
+
+  /** Pending entries whose retry time has come, oldest first. */
+  due(now: number): PendingFullText[] {
+    return [...this.pending.values()].filter((p) => p.nextTry <= now).sort((a, b) => a.nextTry - b.nextTry || (a.id < b.id ? -1 : 1));
+  }
+
+  setPending(entry: PendingFullText): void {
+    this.pending.set(entry.id, entry);
+    this.dirty = true;
+  }
+
+  clearPending(id: string): void {
+    this.dirty = this.pending.delete(id) || this.dirty;
+  }
+
+  async save(): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const pending = [...this.pending.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const counts = Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+    await writeFileAtomic(this.path, `${JSON.stringify({ version: FORMAT_VERSION, pending, counts }, null, 2)}\n`);
+  }
+}
