@@ -12,7 +12,16 @@ import { nextRetryAt } from './backoff.js';
 /** Feeds fetched at once: enough that one hung upstream costs no one else, few enough to be polite. */
 export const CONCURRENCY = 4;
 
-export type FetchSettings = Pick<FetchRequest, 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'userAgent'>;
+/**
+ * New articles one feed may store in one refresh. A news feed carries tens of items, a large one
+ * a few hundred; ten thousand is an archive dump or an attack, and each new article costs a
+ * parse, a sanitise, an fsync (and a page fetch, for full text). Past the cap the feed's
+ * validators are not kept, so the next refresh reads it in full again and stores the next batch:
+ * nothing is dropped, it arrives over several refreshes.
+ */
+export const MAX_NEW_ARTICLES_PER_FEED = 500;
+
+export type FetchSettings = Pick<FetchRequest, 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'userAgent' | 'signal'>;
 
 export interface LiveRefreshDeps {
   sources: readonly SourceDefinition[];
@@ -26,6 +35,11 @@ export interface LiveRefreshDeps {
   concurrency?: number;
   /** Fetches article pages for sources with `fullText`; without it, feeds' own content is stored. */
   fullText?: FullTextStage;
+  /**
+   * Shutdown: once aborted, requests in flight are cancelled and the run ends at its next safe
+   * point (the article being written is finished, no other is started), then saves its state.
+   */
+  stop?: AbortSignal;
 }
 
 export interface RunOptions {
@@ -64,10 +78,33 @@ interface FeedJob {
   url: string;
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
+/** What one feed's attempt measured, for its log line. */
+interface Trace {
+  bytes?: number;
+}
+
+/** The run was stopped (shutdown) before this feed was done. */
+class Interrupted extends Error {
+  constructor() {
+    super('interrupted by shutdown');
+  }
+}
+
+/** `work`, or Interrupted as soon as `stop` aborts; abandoned work only fetches, it never writes half a file. */
+function unlessStopped<T>(work: Promise<T>, stop: AbortSignal | undefined): Promise<T> {
+  if (!stop) return work;
+  return new Promise((resolve, reject) => {
+    const interrupt = (): void => reject(new Interrupted());
+    if (stop.aborted) return interrupt();
+    stop.addEventListener('abort', interrupt, { once: true });
+    work.then(resolve, reject).finally(() => stop.removeEventListener('abort', interrupt));
+  });
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, job: (item: T) => Promise<void>, stopped: () => boolean): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < items.length) await job(items[next++]!);
+    while (next < items.length && !stopped()) await job(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
@@ -123,6 +160,10 @@ export class LiveRefresh {
     return run;
   }
 
+  private get stopped(): boolean {
+    return this.deps.stop?.aborted ?? false;
+  }
+
   private jobs(): FeedJob[] {
     return this.deps.sources.flatMap((source) => source.feeds.map((url) => ({ source, url })));
   }
@@ -136,33 +177,62 @@ export class LiveRefresh {
     const results = new Map<FeedJob, FeedResult>();
     await forEachLimited(jobs, this.deps.concurrency ?? CONCURRENCY, async (job) => {
       results.set(job, await this.refreshFeed(job, options));
-    });
+    }, () => this.stopped);
     if (this.deps.fullText) {
-      await this.deps.fullText.retryDue();
+      if (!this.stopped) await unlessStopped(this.deps.fullText.retryDue(), this.deps.stop).catch((err: unknown) => {
+        if (!(err instanceof Interrupted)) throw err;
+      });
       await this.deps.fullText.save();
     }
     // Saved only now that every article read is on disk: a validator never gets ahead of its articles.
     await state.save(this.feeds());
-    const feeds = jobs.map((job) => results.get(job)!);
+    // Feeds a stopped run never reached are not in the report.
+    const feeds = jobs.flatMap((job) => results.get(job) ?? []);
     const report: LiveReport = {
       started,
       finished: now(),
       feeds,
       added: feeds.reduce((sum, f) => sum + f.state.itemsNew, 0),
-      ok: feeds.every((f) => f.outcome === 'fetched' || f.outcome === 'not-modified'),
+      ok: feeds.length === jobs.length && feeds.every((f) => f.outcome === 'fetched' || f.outcome === 'not-modified'),
     };
     this.last = report;
     log.info({ added: report.added, ok: report.ok, ms: report.finished - started }, 'live refresh done');
     return report;
   }
 
-  private async refreshFeed({ source, url }: FeedJob, options: RunOptions): Promise<FeedResult> {
+  /** One feed, and its one structured log line: what it answered, what it held, what it cost. */
+  private async refreshFeed(job: FeedJob, options: RunOptions): Promise<FeedResult> {
+    const started = this.deps.now();
+    const trace: Trace = {};
+    const result = await this.attempt(job, options, trace);
+    const { state } = result;
+    const tried = result.outcome !== 'waiting';
+    const line = {
+      source: result.source,
+      feed: result.url,
+      outcome: result.outcome,
+      status: tried ? state.httpStatus : undefined,
+      itemsSeen: tried ? state.itemsSeen : 0,
+      itemsNew: tried ? state.itemsNew : 0,
+      skipped: result.skipped,
+      bytes: trace.bytes ?? 0,
+      ms: this.deps.now() - started,
+      ...(result.outcome === 'failed' ? { err: state.lastError, failures: state.failures } : {}),
+      ...(state.nextRetry !== undefined && result.outcome !== 'fetched' && result.outcome !== 'not-modified'
+        ? { nextRetry: new Date(state.nextRetry).toISOString() }
+        : {}),
+    };
+    if (result.outcome === 'failed') this.deps.log.warn(line, 'feed refreshed');
+    else this.deps.log.info(line, 'feed refreshed');
+    return result;
+  }
+
+  private async attempt({ source, url }: FeedJob, options: RunOptions, trace: Trace): Promise<FeedResult> {
     const { log, now, random, writer } = this.deps;
     const state = this.deps.state.get(source.id, url);
     const at = now();
     const result = (outcome: FeedOutcome, skipped = 0): FeedResult => ({ source: source.id, url, outcome, skipped, state: { ...state } });
     if (!options.ignoreBackoff && state.nextRetry !== undefined && state.nextRetry > at) {
-      log.info({ feed: url, nextRetry: new Date(state.nextRetry).toISOString() }, 'feed skipped until its retry time');
       return result('waiting');
     }
     state.lastAttempt = at;
@@ -170,7 +240,7 @@ export class LiveRefresh {
     state.itemsNew = 0;
     let skipped = 0;
     try {
-      const res = await fetchFeed({ ...this.deps.fetch, url, etag: state.etag, lastModified: state.lastModified });
+      const res = await fetchFeed({ ...this.deps.fetch, signal: this.deps.stop, url, etag: state.etag, lastModified: state.lastModified });
       state.httpStatus = res.status;
       if (!('body' in res)) {
         // RFC 9110 §15.4.5: a 304 may refresh the validators; it never has a body to read.
@@ -178,15 +248,20 @@ export class LiveRefresh {
         succeed(state, at);
         return result('not-modified');
       }
+      trace.bytes = res.body.byteLength;
       const feed = parseFeed(decodeFeedBody(res.body, res.contentType).text, { url: res.url, source: source.id, archived: at });
       state.itemsSeen = feed.drafts.length + feed.skipped.length;
       for (const item of feed.skipped) log.warn({ feed: url, item: item.item, reason: item.reason }, 'feed item skipped');
       skipped = feed.skipped.length;
+      const fresh = feed.drafts.filter((d) => !writer.isStored(d));
+      const batch = fresh.slice(0, MAX_NEW_ARTICLES_PER_FEED);
       const fullText = source.fullText ? this.deps.fullText : undefined;
       const prepared = fullText
-        ? await fullText.enrich(feed.drafts.filter((d) => !writer.isStored(d)), source.id)
-        : feed.drafts.map((draft) => ({ draft, failure: undefined }));
+        ? await unlessStopped(fullText.enrich(batch, source.id), this.deps.stop)
+        : batch.map((draft) => ({ draft, failure: undefined }));
       for (const { draft, failure } of prepared) {
+        // Between two writes is the safe point to stop: the one before is whole, the next never begun.
+        if (this.stopped) throw new Interrupted();
         try {
           const stored = await writer.add(draft);
           if (stored.result === 'added') {
@@ -199,11 +274,21 @@ export class LiveRefresh {
           log.warn({ feed: url, origin: draft.origin, err: err.message }, 'feed item skipped');
         }
       }
-      setValidators(state, res);
+      if (fresh.length > batch.length) {
+        // Forget the validators: a 304 next time would leave the rest unread.
+        setValidators(state, {});
+        log.warn({ feed: url, stored: batch.length, left: fresh.length - batch.length }, `more than ${MAX_NEW_ARTICLES_PER_FEED} new items; the rest on the next refresh`);
+      } else {
+        setValidators(state, res);
+      }
       succeed(state, at);
-      if (state.itemsNew > 0) log.info({ feed: url, added: state.itemsNew }, 'new articles stored');
       return result('fetched', skipped);
     } catch (err) {
+      if (err instanceof Interrupted || (this.stopped && err instanceof FetchError)) {
+        // Not the upstream's fault: no backoff, and the validators stay those of the last complete read.
+        state.lastError = new Interrupted().message;
+        return result('failed', skipped);
+      }
       state.failures += 1;
       state.lastError = err instanceof Error ? err.message : String(err);
       if (err instanceof FetchError) {
@@ -211,7 +296,6 @@ export class LiveRefresh {
         else state.httpStatus = err.httpStatus;
       }
       state.nextRetry = nextRetryAt(state.failures, now(), random, err instanceof FetchError ? err.retryAfter : undefined);
-      log.warn({ feed: url, err: state.lastError, failures: state.failures }, 'feed refresh failed');
       return result('failed', skipped);
     }
   }
