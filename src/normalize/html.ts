@@ -1,5 +1,5 @@
 import { parseHTML } from 'linkedom';
-import { DROP_WITH_CONTENT } from './sanitize.js';
+import { DROP_WITH_CONTENT, stripNonTextChars } from './sanitize.js';
 
 /** HTML void elements (WHATWG HTML §13.1.2): written without a closing tag. */
 const VOID_ELEMENTS = new Set([
@@ -207,7 +207,10 @@ export function serializeChildren(root: Element): string {
 
 const INLINE_ELEMENTS = new Set(['a', 'span', 'em', 'strong', 'b', 'i', 'small']);
 
-/** Text with block boundaries kept as spaces, so paragraphs and `<br>` do not run together. */
+/**
+ * Text with block boundaries kept as spaces, so paragraphs and `<br>` do not run together; plain
+ * text for summaries, so without the control characters the sanitiser also removes.
+ */
 export function blockText(root: Element): string {
   const out: string[] = [];
   const stack: (Node | string)[] = [root];
@@ -229,5 +232,5 @@ export function blockText(root: Element): string {
       for (let k = children.length - 1; k >= 0; k -= 1) stack.push(children[k]!);
     }
   }
-  return out.join('').replace(/\s+/g, ' ').trim();
+  return stripNonTextChars(out.join('')).replace(/\s+/g, ' ').trim();
 }

@@ -117,6 +117,10 @@ describe('blockText', () => {
     expect(blockText(parseFragment('<p>a<b>b</b><a href="#">c</a></p>'))).toBe('abc');
   });
 
+  it('leaves out control characters and lone surrogates', () => {
+    expect(blockText(parseFragment('<p>a\u0001b&#1;c\ud800d</p>'))).toBe('abcd');
+  });
+
   it.each(['script', 'style', 'noscript', 'iframe', 'svg', 'math', 'template', 'textarea', 'title'])('leaves out the text of %s', (tag) => {
     expect(blockText(parseFragment(`<p>a</p><${tag}>hidden</${tag}><p>b</p>`))).toBe('a b');
   });

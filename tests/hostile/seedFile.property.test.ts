@@ -13,6 +13,8 @@ import { anyText, RUNS, tagSoup } from './arbitraries.js';
 const ARCHIVED_MIN = Date.UTC(1990, 0, 1);
 const ARCHIVED_MAX = Date.UTC(2100, 0, 1);
 const NAME = '007_0123456789abcdef.txt';
+/** Control characters, lone surrogates and noncharacters: no plain text we publish holds them. */
+const NON_TEXT = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** parseSeedFile's draft, or the error it threw. */
 function attempt(name: string, bytes: Uint8Array): ArticleDraft | Error {
@@ -157,7 +159,7 @@ describe('parseSeedFile: properties over near-valid files', () => {
     }), { numRuns: RUNS });
   });
 
-  it('every draft it accepts normalises to an article or a FeedrelayError', () => {
+  it('every draft it accepts normalises to an article with plain-text title and summary, or a FeedrelayError', () => {
     const ctx = { sources: new SourceRegistry([]), log: silentLog };
     fc.assert(fc.property(fc.oneof(nearValidFile, entry.map((e) => utf8(formatSeedFile(e)))), (bytes) => {
       const draft = attempt(NAME, bytes);
@@ -170,6 +172,8 @@ describe('parseSeedFile: properties over near-valid files', () => {
         return;
       }
       expect(article.title).not.toBe('');
+      expect(article.title).not.toMatch(NON_TEXT);
+      expect(article.summary).not.toMatch(NON_TEXT);
       expect(sanitizeHtml(article.contentHtml)).toBe(article.contentHtml);
       expect(Number.isFinite(article.published)).toBe(true);
     }), { numRuns: RUNS });
