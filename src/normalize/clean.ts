@@ -134,7 +134,8 @@ function leadImage(root: Element): LeadImage | undefined {
   const img = Array.from(root.querySelectorAll('img[src]')).find((el) => /^https?:/i.test(el.getAttribute('src')!));
   if (!img) return undefined;
   const url = img.getAttribute('src')!;
-  const figure = img.parentElement?.localName === 'figure' ? img.parentElement : undefined;
+  // Outlets wrap the image in divs inside its figure (VOA: figure > .img-wrap > .thumb > img).
+  const figure = img.closest('figure') ?? undefined;
   const caption = figure?.querySelector('figcaption');
   const captionText = caption ? text(caption) : (img.getAttribute('alt') ?? '').trim();
   return captionText ? { url, caption: captionText } : { url };
