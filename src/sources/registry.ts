@@ -12,25 +12,41 @@ export interface SourceInfo {
   language: Language;
 }
 
-function domainOf(url: string): string {
-  return new URL(url).hostname.replace(/^www\./, '');
+interface Claim {
+  domain: string;
+  /** The home page's path: `/cn/` for RFI, whose host also carries other languages. */
+  path: string;
+  source: SourceDefinition;
 }
 
-/** Answers which source an article URL belongs to, by host: `www.rfi.fr` and `rfi.fr` are RFI's. */
+function claimOf(source: SourceDefinition): Claim {
+  const url = new URL(source.url);
+  return { domain: url.hostname.replace(/^www\./, ''), path: url.pathname, source };
+}
+
+/**
+ * Answers which source an article URL belongs to, by host (`www.rfi.fr` and `rfi.fr` are RFI's)
+ * and, where several sources share a host, by the longest home-page path the URL starts with.
+ */
 export class SourceRegistry {
-  private readonly byDomain: { domain: string; source: SourceDefinition }[];
+  private readonly claims: Claim[];
 
   constructor(readonly definitions: readonly SourceDefinition[]) {
-    this.byDomain = definitions
-      .map((source) => ({ domain: domainOf(source.url), source }))
-      .sort((a, b) => b.domain.length - a.domain.length);
+    this.claims = definitions.map(claimOf);
   }
 
   /** The source id for an article URL; a host no definition claims is its own source. */
   sourceIdFor(url: string): string {
-    const host = new URL(url).hostname;
-    const match = this.byDomain.find(({ domain }) => host === domain || host.endsWith(`.${domain}`));
-    return match ? match.source.id : host.replace(/^www\./, '');
+    const { hostname, pathname } = new URL(url);
+    let best: { claim: Claim; score: number } | undefined;
+    for (const claim of this.claims) {
+      if (hostname !== claim.domain && !hostname.endsWith(`.${claim.domain}`)) continue;
+      // A longer domain is a closer claim; on the same domain, a longer matching path is.
+      const pathScore = pathname.startsWith(claim.path) ? claim.path.length : 0;
+      const score = claim.domain.length * 10_000 + pathScore;
+      if (!best || score > best.score) best = { claim, score };
+    }
+    return best ? best.claim.source.id : hostname.replace(/^www\./, '');
   }
 
   get(id: string): SourceDefinition | undefined {
