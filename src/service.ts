@@ -37,9 +37,17 @@ export interface Service {
   store: ArticleStore;
   sources: SourceRegistry;
   publisher: FeedPublisher;
+  /** Rescans the archive and, where asked, fetches the live feeds; a call while one runs joins it. */
   refresh(options?: ServiceRefreshOptions): Promise<RefreshReport>;
+  /** Whether a refresh is running now. */
+  refreshing(): boolean;
   /** The `GET /status` document. */
   status(): StatusDocument;
+  /**
+   * For shutdown: cancels requests in flight, lets the article being written finish, waits for
+   * the refresh to save its state, and refuses any refresh after.
+   */
+  stop(): Promise<void>;
 }
 
 export async function createService(config: Config, log: Log, env: ServiceEnvironment = {}): Promise<Service> {
@@ -58,7 +66,9 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
   if (fullTextError) log.error({ err: fullTextError }, 'full-text state unreadable; starting without pending retries');
   const writer = new ArchiveWriter(config.dataDir, ctx);
   const now = env.now ?? Date.now;
-  const fetchSettings = { timeoutMs: config.fetchTimeoutMs, maxBytes: config.maxFeedBytes };
+  // One signal stops every request of a refresh, feed or article page, when the process shuts down.
+  const halt = new AbortController();
+  const fetchSettings = { timeoutMs: config.fetchTimeoutMs, maxBytes: config.maxFeedBytes, signal: halt.signal };
   const fullText = new FullTextStage({
     writer,
     state: fullTextState,
@@ -77,10 +87,28 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
     now,
     random: env.random ?? Math.random,
     fetch: fetchSettings,
+    stop: halt.signal,
   });
   const publisher = new FeedPublisher(store, sources, { ttlMinutes: Math.round(intervalSeconds(config.cron) / 60) });
 
-  async function refresh(options: ServiceRefreshOptions = {}): Promise<RefreshReport> {
+  let running: Promise<RefreshReport> | undefined;
+
+  function refresh(options: ServiceRefreshOptions = {}): Promise<RefreshReport> {
+    if (halt.signal.aborted) return Promise.resolve({ archives: [] });
+    if (running) return running;
+    const run = refreshNow(options).finally(() => {
+      running = undefined;
+    });
+    running = run;
+    return run;
+  }
+
+  async function stop(): Promise<void> {
+    halt.abort();
+    await running?.catch(() => undefined);
+  }
+
+  async function refreshNow(options: ServiceRefreshOptions): Promise<RefreshReport> {
     const report: RefreshReport = { archives: [] };
     for (const archive of archives) {
       const result = await archive.scan();
@@ -104,5 +132,5 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
     });
   }
 
-  return { config, store, sources, publisher, refresh, status };
+  return { config, store, sources, publisher, refresh, refreshing: () => running !== undefined, status, stop };
 }
