@@ -24,6 +24,8 @@ export interface Config {
   pageDelayMs: number;
   /** Article pages fetched from one host at once (full text). */
   pagesPerHost: number;
+  /** Bearer token for the admin routes; without one they do not exist. */
+  adminToken: string | undefined;
 }
 
 interface Option {
@@ -92,6 +94,22 @@ function baseUrl(name: string, value: string): string | undefined {
   return url.href.replace(/\/+$/, '');
 }
 
+/**
+ * The admin token is read from the environment only: a flag would show in `ps` and shell
+ * history. It must be an RFC 6750 §2.1 b64token (what fits in `Authorization: Bearer`) of at
+ * least 16 characters, 96 bits if random, so that guessing it over HTTP is hopeless.
+ */
+export const ADMIN_TOKEN_ENV = 'FEEDRELAY_ADMIN_TOKEN';
+const ADMIN_TOKEN = /^[A-Za-z0-9\-._~+/]{16,}=*$/;
+
+function adminToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!ADMIN_TOKEN.test(value)) {
+    throw new ConfigError(`${ADMIN_TOKEN_ENV}: expected at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. openssl rand -hex 32)`);
+  }
+  return value;
+}
+
 /** Flags win over variables, variables over defaults. Throws ConfigError naming the parameter. */
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
   let values: Record<string, string | boolean | undefined>;
@@ -140,11 +158,13 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     maxFeedBytes: positive(maxBytes.name, maxBytes.value, true),
     pageDelayMs: Math.round(nonNegative(pageDelay.name, pageDelay.value) * 1000),
     pagesPerHost: positive(perHost.name, perHost.value, true),
+    adminToken: adminToken(env[ADMIN_TOKEN_ENV]),
   };
 }
 
 /** The help text: every option with its flag, variable and default. */
 export function usage(): string {
   const rows = OPTIONS.map((o) => `  --${o.flag.padEnd(12)} ${o.env.padEnd(22)} ${(o.default || '(none)').padEnd(14)} ${o.describe}`);
-  return ['usage: feedrelay <serve|refresh|build> [options]', '', '  flag           variable               default        meaning', ...rows].join('\n');
+  const admin = `  ${'(no flag)'.padEnd(14)} ${ADMIN_TOKEN_ENV.padEnd(22)} ${'(none)'.padEnd(14)} bearer token for POST /admin/refresh; unset, there are no admin routes`;
+  return ['usage: feedrelay <serve|refresh|build> [options]', '', '  flag           variable               default        meaning', ...rows, admin].join('\n');
 }
