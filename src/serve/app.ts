@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Log } from '../log.js';
 import type { StatusDocument } from '../refresh/status.js';
 import type { FeedPublisher } from '../render/publisher.js';
+import { adminRouter, type AdminDeps } from './admin.js';
 import { documentHandler, type DocumentHandler } from './documentRoute.js';
 import { errorHandler } from './errors.js';
 import { statusRoute } from './status.js';
@@ -20,6 +21,8 @@ export interface AppDeps {
   route: FeedRouteOptions;
   /** The `GET /status` document; without it there is no /status. */
   status?: () => StatusDocument;
+  /** Admin routes under /admin; without them (no FEEDRELAY_ADMIN_TOKEN) /admin/* is 404 like any unknown path. */
+  admin?: AdminDeps;
 }
 
 /** The node:http handler for feeds, the index page and OPML, from the app's dependencies. */
@@ -36,6 +39,7 @@ export function createApp(deps: AppDeps): Express {
     res.type('text/plain').send('ok\n');
   });
   if (deps.status) app.get('/status', statusRoute(deps.status));
+  if (deps.admin) app.use('/admin', adminRouter(deps.admin));
   // The same handler createHttpServer puts in front of Express, so the app alone serves everything too.
   const documents = createDocumentHandler(deps);
   app.use((req, res, next) => {
