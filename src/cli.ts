@@ -8,6 +8,7 @@ import { formatRefreshTable } from './refresh/table.js';
 import { createApp, createDocumentHandler } from './serve/app.js';
 import { createHttpServer } from './serve/server.js';
 import { createService } from './service.js';
+import { onShutdownSignals } from './shutdown.js';
 
 async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const config = parseConfig(argv, env);
@@ -22,6 +23,10 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     trustProxy: config.trustProxy,
     route: { baseUrl: config.baseUrl, maxAgeSeconds: intervalSeconds(config.cron) },
     status: () => service.status(),
+    // An admin's refresh tries every feed now, as `npm run refresh` does, whatever their backoff.
+    admin: config.adminToken
+      ? { token: config.adminToken, refresh: () => service.refresh({ ignoreBackoff: true }), refreshing: () => service.refreshing(), log }
+      : undefined,
   };
   const app = createApp(appDeps);
   const scheduler = scheduleRefresh(config.cron, () => service.refresh(), log);
@@ -34,14 +39,7 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const address = server.address();
   log.info({ address, cron: config.cron, live: config.live }, 'serving');
   if (config.live) service.refresh().catch((err: unknown) => log.error({ err }, 'start-up refresh failed'));
-  const shutdown = async (signal: string): Promise<void> => {
-    log.info({ signal }, 'shutting down');
-    await scheduler.stop();
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5_000).unref();
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  onShutdownSignals({ log, server, scheduler, service, exit: (code) => process.exit(code) });
 }
 
 /** `build`: every document as a static file, the bytes `serve` would answer under --base-url. */
