@@ -36,6 +36,14 @@ const IMAGE_FILE = /\.(jpe?g|png|gif|webp|avif)(?:$|[?#])/i;
  */
 export const MAX_TITLE_CHARS = 500;
 
+/**
+ * Upstream dates before this are errors, and the item is dated as one without a date is (its
+ * archived time). The W3C Feed Validation Service calls dates before 1990 implausible, and none
+ * of our outlets published on the web before then; year 1 read by `Date.UTC` would even become
+ * 1901. Dates later than the fetch are clamped by normalisation.
+ */
+export const EARLIEST_PUBLISHED = Date.UTC(1990, 0, 1);
+
 export type FeedFormat = 'rss' | 'rdf' | 'atom';
 
 export interface FeedContext {
@@ -240,7 +248,7 @@ function toDraft(fields: ItemFields, base: string, ctx: FeedContext, position: n
     source: ctx.source,
   };
   const published = fields.published === undefined ? undefined : parseDate(fields.published);
-  if (published !== undefined) draft.published = published;
+  if (published !== undefined && published >= EARLIEST_PUBLISHED) draft.published = published;
   if (fields.image !== undefined) {
     try {
       draft.image = parseHttpUrl(fields.image, base).href;
