@@ -32,7 +32,7 @@ let server: FixtureServer;
 let dirs: LiveDirs;
 let service: Service;
 let logs: LogEntry[];
-let before: Article[];
+let before: readonly Article[];
 const clock = manualClock(T0);
 
 beforeAll(async () => {
