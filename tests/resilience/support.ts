@@ -3,7 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { connect, type AddressInfo } from 'node:net';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
+import type { Log } from '../../src/log.js';
+import { createApp, createDocumentHandler, type AppDeps } from '../../src/serve/app.js';
+import { createHttpServer } from '../../src/serve/server.js';
 import type { Service } from '../../src/service.js';
 import { ROOT } from '../live/support.js';
 
@@ -131,3 +135,63 @@ export async function allFileText(dir: string): Promise<string> {
 
 /** C0 and C1 controls other than tab, LF and CR, and the noncharacters U+FFFE/U+FFFF. */
 export const CONTROL_CHARS = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uFFFE\uFFFF]/;
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The service behind the real server stack, wired as `serve` wires it (src/cli.ts): documents on
+ * bare node:http, then Express with /healthz, /status and, given a token, /admin.
+ */
+export async function serveService(service: Service, log: Log, adminToken?: string): Promise<RunningServer> {
+  const deps: AppDeps = {
+    publisher: service.publisher,
+    log,
+    trustProxy: false,
+    route: { baseUrl: undefined, maxAgeSeconds: 900 },
+    status: () => service.status(),
+    admin: adminToken
+      ? { token: adminToken, refresh: () => service.refresh({ ignoreBackoff: true }), refreshing: () => service.refreshing(), log }
+      : undefined,
+  };
+  const server = createHttpServer(createDocumentHandler(deps), createApp(deps));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+export interface RawResponse {
+  status: number;
+  /** The whole response, status line and headers included, as UTF-8. */
+  raw: string;
+}
+
+/**
+ * Sends one request exactly as written, request target included: fetch and http.request
+ * normalise or refuse the very paths a traversal test needs (`/../`, `\`, `%00`).
+ */
+export function rawRequest(port: number, method: string, target: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer to ${method} ${target}`)));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0), raw });
+    });
+    const lines = [`${method} ${target} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+  });
+}
