@@ -1,0 +1,208 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { Agent, createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseSeedFile } from '../../src/parse/seedFile.js';
+import { createService, type Service } from '../../src/service.js';
+import { closeServer, shutdown, type ShutdownDeps } from '../../src/shutdown.js';
+import { FEED_STATE_FILE } from '../../src/store/feedState.js';
+import {
+  fixtureBytes, liveConfig, liveDirs, manualClock, recordingLog, removeLiveDirs, serveBytes, serveHang, serveStatus,
+  startFixtureServer, writeDefinitions, type Definition, type FixtureServer, type Handler, type LiveDirs, type LogEntry,
+} from '../live/support.js';
+import { serveService, type RunningServer } from './support.js';
+
+/** Issue #5 point 5: liveness, one structured log line per feed per refresh, and stopping cleanly. */
+
+const T0 = Date.UTC(2024, 9, 31, 12, 0, 0);
+
+let upstream: FixtureServer;
+let dirs: LiveDirs;
+let entries: LogEntry[];
+let service: Service;
+const clock = manualClock(T0);
+
+function definitions(paths: Record<string, string>): Definition[] {
+  return Object.entries(paths).map(([id, path]) => ({ id, title: `${id} 新闻`, url: `https://${id}.example.org/`, feeds: [upstream.url(path)] }));
+}
+
+async function start(routes: Record<string, Handler>, paths: Record<string, string>): Promise<void> {
+  upstream = await startFixtureServer(routes);
+  dirs = await liveDirs('operations');
+  await writeDefinitions(dirs.feeds, definitions(paths));
+  const recording = recordingLog();
+  entries = recording.entries;
+  service = await createService(liveConfig(dirs), recording.log, { now: clock.now, random: () => 0.5 });
+  await service.refresh({ live: false });
+}
+
+beforeEach(() => clock.set(T0));
+afterEach(async () => {
+  await upstream.close();
+  await removeLiveDirs(dirs);
+});
+
+/** A feed of `n` new articles, newest first. */
+function bigFeed(n: number): string {
+  const items = Array.from({ length: n }, (_, i) =>
+    `<item><title>第${i}条</title><link>https://big.example.org/a/${i}.html</link><pubDate>${new Date(T0 - i * 60_000).toUTCString()}</pubDate><description>正文${i}</description></item>`);
+  return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>big</title>${items.join('')}</channel></rss>`;
+}
+
+describe('GET /healthz', () => {
+  let server: RunningServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('answers 200 "ok" as text/plain, also while a refresh is stuck on an upstream', async () => {
+    await start({ '/hang.xml': serveHang() }, { hang: '/hang.xml' });
+    server = await serveService(service, recordingLog().log);
+    const refresh = service.refresh({ live: true });
+    await expect.poll(() => upstream.requests.length).toBe(1);
+    expect(service.refreshing()).toBe(true);
+    const res = await fetch(`${server.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe('ok\n');
+    const head = await fetch(`${server.url}/healthz`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    await service.stop();
+    await refresh;
+  });
+});
+
+describe('refresh logs', () => {
+  it('write one structured line per feed per refresh: source, URL, outcome, status, items seen and new, bytes, ms', async () => {
+    const voa = await fixtureBytes('voa.xml');
+    await start({
+      '/ok.xml': serveBytes(voa, { ETag: '"v1"' }),
+      '/broken.xml': serveStatus(500),
+    }, { ok: '/ok.xml', broken: '/broken.xml' });
+    await service.refresh({ live: true });
+    const lines = (): LogEntry[] => entries.filter((e) => e.msg === 'feed refreshed');
+    expect(lines()).toHaveLength(2);
+    expect(lines().find((l) => l.source === 'ok')).toMatchObject({
+      level: 30, feed: upstream.url('/ok.xml'), outcome: 'fetched', status: 200, itemsSeen: 3, itemsNew: 2, skipped: 0, bytes: voa.length, ms: expect.any(Number),
+    });
+    expect(lines().find((l) => l.source === 'broken')).toMatchObject({
+      level: 40, feed: upstream.url('/broken.xml'), outcome: 'failed', status: 500, itemsSeen: 0, itemsNew: 0, bytes: 0, err: expect.stringContaining('HTTP 500'), failures: 1,
+    });
+
+    // a conditional refresh: the 304 gets its own line, the backing-off feed a "waiting" one
+    upstream.route('/ok.xml', (req, res) => void res.writeHead(req.headers['if-none-match'] === '"v1"' ? 304 : 200).end());
+    clock.advance(60_000);
+    await service.refresh({ live: true });
+    expect(lines()).toHaveLength(4);
+    expect(lines().slice(2).map((l) => [l.source, l.outcome, l.status ?? null, l.itemsNew])).toEqual([
+      ['broken', 'waiting', null, 0],
+      ['ok', 'not-modified', 304, 0],
+    ]);
+    // and nothing else speaks for a feed at info level or above: one line each
+    const perFeed = entries.filter((e) => e.level >= 30 && (e.feed !== undefined || e.source !== undefined));
+    expect(perFeed).toHaveLength(4);
+  });
+});
+
+describe('service.stop() during a refresh', () => {
+  it('cancels a hung request at once, without backoff, keeping the feed\'s last validators', async () => {
+    await start({ '/hang.xml': serveHang(), '/slow.xml': serveHang() }, { hang: '/hang.xml', slow: '/slow.xml' });
+    const refresh = service.refresh({ live: true });
+    await expect.poll(() => upstream.requests.length).toBe(2);
+    await service.stop();
+    const report = await refresh;
+    expect(report.live?.ok).toBe(false);
+    for (const feed of report.live!.feeds) {
+      expect(feed).toMatchObject({ outcome: 'failed', state: { lastError: 'interrupted by shutdown', failures: 0 } });
+      expect(feed.state.nextRetry).toBeUndefined();
+    }
+    // the state was saved, and no refresh starts after a stop
+    expect(JSON.parse(await readFile(join(dirs.data, FEED_STATE_FILE), 'utf8')).feeds).toHaveLength(2);
+    expect(await service.refresh({ live: true })).toEqual({ archives: [] });
+    expect(upstream.requests).toHaveLength(2);
+  });
+
+  it('mid-write: the article being written is finished, no other is begun, every file is whole', async () => {
+    await start({ '/big.xml': serveBytes(bigFeed(300), { ETag: '"big"' }) }, { big: '/big.xml' });
+    const refresh = service.refresh({ live: true });
+    await expect.poll(async () => (await readdir(dirs.data).catch(() => [])).filter((n) => n.endsWith('.txt')).length, { timeout: 20_000 }).toBeGreaterThan(0);
+    await service.stop();
+    const report = await refresh;
+    const names = await readdir(dirs.data);
+    const files = names.filter((n) => n.endsWith('.txt'));
+    // no temporary file left, and every article file reads back whole
+    expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    for (const name of files) expect(parseSeedFile(name, await readFile(join(dirs.data, name))).url).toMatch(/^https:\/\/big\.example\.org\/a\/\d+\.html$/);
+    // what is stored is exactly what is on disk
+    expect(service.store.size).toBe(5 + files.length);
+    const feed = report.live!.feeds[0]!;
+    expect(feed.state.itemsNew).toBe(files.length);
+    if (files.length < 300) {
+      // stopped part-way: the validators must not claim the rest was read
+      expect(feed.outcome).toBe('failed');
+      expect(JSON.parse(await readFile(join(dirs.data, FEED_STATE_FILE), 'utf8')).feeds[0].etag).toBeUndefined();
+    }
+  }, 60_000);
+});
+
+describe('shutdown()', () => {
+  function httpServer(): Promise<Server> {
+    const server = createServer((_req, res) => res.end('ok'));
+    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  }
+
+  function deps(server: Server, overrides: Partial<ShutdownDeps> = {}): { deps: ShutdownDeps; steps: string[]; codes: number[] } {
+    const steps: string[] = [];
+    const codes: number[] = [];
+    const { log } = recordingLog();
+    return {
+      steps,
+      codes,
+      deps: {
+        log,
+        server,
+        scheduler: { stop: async () => void steps.push('scheduler') },
+        service: { stop: async () => void steps.push(`service (listening: ${server.listening})`) },
+        exit: (code) => void codes.push(code),
+        ...overrides,
+      },
+    };
+  }
+
+  it('stops the schedule, stops listening, waits for the service, then exits 0', async () => {
+    const server = await httpServer();
+    const { deps: d, steps, codes } = deps(server);
+    await shutdown(d, 'SIGTERM');
+    expect(steps).toEqual(['scheduler', 'service (listening: false)']);
+    expect(codes).toEqual([0]);
+  });
+
+  it('exits 1 when a step hangs past the deadline', async () => {
+    const server = await httpServer();
+    const { deps: d, codes } = deps(server, { service: { stop: () => new Promise(() => undefined) }, policy: { deadlineMs: 50 } });
+    void shutdown(d, 'SIGINT');
+    await expect.poll(() => codes).toEqual([1]);
+    server.close();
+  });
+
+  it('exits 1 when a step fails', async () => {
+    const server = await httpServer();
+    const { deps: d, codes } = deps(server, { scheduler: { stop: () => Promise.reject(new Error('no')) } });
+    await shutdown(d, 'SIGTERM');
+    expect(codes).toEqual([1]);
+    server.close();
+  });
+
+  it('closeServer does not wait for an idle keep-alive connection', async () => {
+    const server = await httpServer();
+    const { port } = server.address() as AddressInfo;
+    const agent = new Agent({ keepAlive: true });
+    await new Promise<void>((resolve) => request({ port, host: '127.0.0.1', agent }, (res) => res.resume().on('end', resolve)).end());
+    // without closing idle connections, close() would wait for the client's keep-alive to lapse
+    await closeServer(server, 60_000);
+    expect(server.listening).toBe(false);
+    agent.destroy();
+  });
+});
