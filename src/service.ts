@@ -10,6 +10,7 @@ import { intervalSeconds } from './scheduler.js';
 import { FullTextStage } from './fulltext/fullText.js';
 import { DEFAULT_HOST_LIMITS, HostLimiter } from './fulltext/hostLimiter.js';
 import { ArchiveWriter } from './store/archiveWriter.js';
+import { Catalog } from './store/catalog.js';
 import { FullTextStateFile } from './store/fullTextState.js';
 import { FeedStateFile } from './store/feedState.js';
 import { ArticleStore } from './store/store.js';
@@ -50,6 +51,16 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/** The archive's cache; without it (a read-only data folder) every start parses every file. */
+async function openCatalog(dataDir: string, archiveDir: string, log: Log): Promise<Catalog | undefined> {
+  try {
+    return await Catalog.open(dataDir, archiveDir);
+  } catch (err) {
+    log.warn({ dir: dataDir, err: (err as Error).message }, 'no archive catalog; every start parses every file');
+    return undefined;
+  }
+}
+
 export async function createService(config: Config, log: Log, env: ServiceEnvironment = {}): Promise<Service> {
   const definitions = await loadSourceDefinitions(config.feedsDir);
   for (const error of definitions.errors) log.error({ file: error.file, err: error.message }, 'source definition skipped');
@@ -57,7 +68,10 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
   const store = new ArticleStore();
   const ctx = { sources, store, log };
   // Seeds first: on a dedupe the first stored wins, and the archive was there before anything fetched.
-  const archives = [new ArchiveDir(config.seedsDir, ctx), new ArchiveDir(config.dataDir, ctx)];
+  const archives = [
+    new ArchiveDir(config.seedsDir, ctx, await openCatalog(config.dataDir, config.seedsDir, log)),
+    new ArchiveDir(config.dataDir, ctx, await openCatalog(config.dataDir, config.dataDir, log)),
+  ];
   const feedState = new FeedStateFile(config.dataDir);
   const stateError = await feedState.load();
   if (stateError) log.error({ err: stateError }, 'feed state unreadable; starting without validators');

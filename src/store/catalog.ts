@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Article } from '../model.js';
+
+/**
+ * A cache of normalised archive files, so a start with 100,000 articles reads an index instead
+ * of cleaning every file again (issue #7: start-up within 5 s), and bodies stay on disk instead
+ * of in memory (under 512 MB) until a feed needs them. The archive files stay the truth: a
+ * missing, stale or damaged entry only means that file is parsed again.
+ *
+ * Bump CATALOG_VERSION whenever normalisation gives different output for the same file.
+ */
+export const CATALOG_VERSION = 1;
+/** Bodies kept decoded in memory, for the feeds' newest items and recent archive pages. */
+const CONTENT_CACHE_ENTRIES = 2_000;
+/** The index is rewritten without superseded lines once they outnumber the live ones. */
+const COMPACT_RATIO = 2;
+/** Index lines held before an append; a crash loses at most these (their files are parsed again). */
+const FLUSH_LINES = 1_000;
+
+export type ArticleMeta = Omit<Article, 'contentHtml'>;
+
+interface Entry {
+  file: string;
+  size: number;
+  mtimeMs: number;
+  meta: ArticleMeta;
+  offset: number;
+  length: number;
+}
+
+function header(file: string, length: number): Buffer {
+  return Buffer.from(`\n@@${file} ${length}\n`, 'utf8');
+}
+
+/**
+ * One archive folder's catalog: `<data>/catalog/<key>.index` (a line of JSON per file, appended)
+ * and `<key>.content` (the bodies, appended, each behind a header naming its file and length,
+ * checked on every read, so two processes appending at once can cost a re-parse, never a wrong body).
+ */
+export class Catalog {
+  private readonly entries = new Map<string, Entry>();
+  private readonly cache = new Map<string, string>();
+  private contentFd: number | undefined;
+  private indexLines = 0;
+  /** Index lines not yet appended: one write per scan, not one per file. */
+  private pending: string[] = [];
+
+  private constructor(
+    private readonly indexPath: string,
+    private readonly contentPath: string,
+  ) {}
+
+  /** Opens (or starts) the catalog of `archiveDir`, kept under `dataDir/catalog/`. */
+  static async open(dataDir: string, archiveDir: string): Promise<Catalog> {
+    const dir = join(dataDir, 'catalog');
+    await mkdir(dir, { recursive: true });
+    const key = createHash('sha256').update(resolve(archiveDir)).digest('hex').slice(0, 16);
+    const catalog = new Catalog(join(dir, `${key}.index`), join(dir, `${key}.content`));
+    await catalog.load();
+    return catalog;
+  }
+
+  private async load(): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(this.indexPath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      text = '';
+    }
+    const lines = text.split('\n');
+    const versionLine = lines[0] ? safeParse(lines[0]) as { version?: number } | undefined : undefined;
+    if (versionLine?.version !== CATALOG_VERSION) {
+      // Another normalisation wrote this: start over, the archive files are still there.
+      await this.reset();
+      return;
+    }
+    for (const line of lines.slice(1)) {
+      if (line === '') continue;
+      this.indexLines += 1;
+      const entry = safeParse(line) as Entry | undefined; // a torn last line from a crash parses to nothing
+      if (entry && typeof entry.file === 'string' && entry.meta) this.entries.set(entry.file, entry);
+    }
+    this.contentFd = openSync(this.contentPath, 'a+');
+    if (this.indexLines > COMPACT_RATIO * Math.max(this.entries.size, 1)) await this.compactIndex();
+  }
+
+  private async reset(): Promise<void> {
+    await writeFile(this.indexPath, `${JSON.stringify({ version: CATALOG_VERSION })}\n`);
+    await writeFile(this.contentPath, '');
+    this.contentFd = openSync(this.contentPath, 'a+');
+    this.indexLines = 0;
+  }
+
+  private async compactIndex(): Promise<void> {
+    const lines = [JSON.stringify({ version: CATALOG_VERSION }), ...[...this.entries.values()].map((e) => JSON.stringify(e))];
+    const temp = `${this.indexPath}.${process.pid}.tmp`;
+    await writeFile(temp, `${lines.join('\n')}\n`);
+    await rename(temp, this.indexPath);
+    this.indexLines = this.entries.size;
+  }
+
+  /** The cached article of `file` when the file is as it was (same size and mtime). */
+  lookup(file: string, size: number, mtimeMs: number): Article | undefined {
+    const entry = this.entries.get(file);
+    if (!entry || entry.size !== size || entry.mtimeMs !== mtimeMs) return undefined;
+    return this.lazyArticle(entry);
+  }
+
+  /** Records `article`, made from `file`; returns the article with its body read from here. */
+  async put(file: string, size: number, mtimeMs: number, article: Article): Promise<Article> {
+    const { contentHtml, ...meta } = article;
+    const body = Buffer.from(contentHtml, 'utf8');
+    const head = header(file, body.length);
+    const fd = this.contentFd!;
+    writeSync(fd, Buffer.concat([head, body]));
+    const end = fstatSync(fd).size;
+    const entry: Entry = { file, size, mtimeMs, meta, offset: end - body.length, length: body.length };
+    this.pending.push(JSON.stringify(entry));
+    if (this.pending.length >= FLUSH_LINES) await this.flush();
+    this.entries.set(file, entry);
+    this.remember(file, contentHtml);
+    return this.lazyArticle(entry);
+  }
+
+  /** Appends the index lines of what was put since the last flush. */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const lines = this.pending;
+    this.pending = [];
+    await writeFile(this.indexPath, `${lines.join('\n')}\n`, { flag: 'a' });
+    this.indexLines += lines.length;
+  }
+
+  /** The body of an entry, or undefined when the pack does not hold it as recorded. */
+  private read(entry: Entry): string | undefined {
+    const cached = this.cache.get(entry.file);
+    if (cached !== undefined) return cached;
+    const head = header(entry.file, entry.length);
+    const buf = Buffer.alloc(head.length + entry.length);
+    const got = readSync(this.contentFd!, buf, 0, buf.length, entry.offset - head.length);
+    if (got !== buf.length || !buf.subarray(0, head.length).equals(head)) return undefined;
+    const body = buf.subarray(head.length).toString('utf8');
+    this.remember(entry.file, body);
+    return body;
+  }
+
+  private remember(file: string, body: string): void {
+    this.cache.delete(file);
+    this.cache.set(file, body);
+    if (this.cache.size > CONTENT_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+  }
+
+  /** The article with `contentHtml` read from the pack when first asked for. */
+  private lazyArticle(entry: Entry): Article {
+    const article = { ...entry.meta } as Article;
+    Object.defineProperty(article, 'contentHtml', {
+      enumerable: true,
+      get: () => {
+        const body = this.read(entry);
+        // The pack lost it (a crash mid-append, two writers): the file is still there to re-read.
+        return body ?? this.onMissing(entry);
+      },
+    });
+    return article;
+  }
+
+  /** Set by the owner: re-derives a body from its archive file when the pack cannot give it. */
+  onMissing: (entry: { file: string }) => string = () => '';
+
+  close(): void {
+    if (this.contentFd !== undefined) closeSync(this.contentFd);
+    this.contentFd = undefined;
+  }
+}
+
+function safeParse(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
