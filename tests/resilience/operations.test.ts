@@ -8,7 +8,7 @@ import { createService, type Service } from '../../src/service.js';
 import { closeServer, shutdown, type ShutdownDeps } from '../../src/shutdown.js';
 import { FEED_STATE_FILE } from '../../src/store/feedState.js';
 import {
-  fixtureBytes, liveConfig, liveDirs, manualClock, recordingLog, removeLiveDirs, serveBytes, serveHang, serveStatus,
+  liveConfig, liveDirs, manualClock, recordingLog, removeLiveDirs, serveBytes, serveHang, serveStatus,
   startFixtureServer, writeDefinitions, type Definition, type FixtureServer, type Handler, type LiveDirs, type LogEntry,
 } from '../live/support.js';
 import { serveService, type RunningServer } from './support.js';
@@ -76,16 +76,16 @@ describe('GET /healthz', () => {
 
 describe('refresh logs', () => {
   it('write one structured line per feed per refresh: source, URL, outcome, status, items seen and new, bytes, ms', async () => {
-    const voa = await fixtureBytes('voa.xml');
+    const ok = Buffer.from(bigFeed(3), 'utf8');
     await start({
-      '/ok.xml': serveBytes(voa, { ETag: '"v1"' }),
+      '/ok.xml': serveBytes(ok, { ETag: '"v1"' }),
       '/broken.xml': serveStatus(500),
     }, { ok: '/ok.xml', broken: '/broken.xml' });
     await service.refresh({ live: true });
     const lines = (): LogEntry[] => entries.filter((e) => e.msg === 'feed refreshed');
     expect(lines()).toHaveLength(2);
     expect(lines().find((l) => l.source === 'ok')).toMatchObject({
-      level: 30, feed: upstream.url('/ok.xml'), outcome: 'fetched', status: 200, itemsSeen: 3, itemsNew: 2, skipped: 0, bytes: voa.length, ms: expect.any(Number),
+      level: 30, feed: upstream.url('/ok.xml'), outcome: 'fetched', status: 200, itemsSeen: 3, itemsNew: 3, skipped: 0, bytes: ok.length, ms: expect.any(Number),
     });
     expect(lines().find((l) => l.source === 'broken')).toMatchObject({
       level: 40, feed: upstream.url('/broken.xml'), outcome: 'failed', status: 500, itemsSeen: 0, itemsNew: 0, bytes: 0, err: expect.stringContaining('HTTP 500'), failures: 1,

@@ -101,7 +101,7 @@ describe('serve under a signal', () => {
     // the feed request deadline is far past the 10 s: only the shutdown can end the hung request in time
     child = await startServe(['--live', '--port', '0', '--host', '127.0.0.1', ...liveArgs(dirs, ['--fetch-timeout', '60'])]);
     await expect.poll(async () => (await dataFiles()).filter((n) => n.endsWith('.txt')).length, { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);
-    expect(upstream.requests.map((r) => r.path).sort()).toEqual(['/big.xml', '/hang.xml']);
+    await expect.poll(() => upstream!.requests.map((r) => r.path).sort()).toEqual(['/big.xml', '/hang.xml']);
 
     const sent = Date.now();
     child.process.kill(signal);
