@@ -72,7 +72,8 @@ async function attack(handler: Handler): Promise<FeedResult> {
   const report = await service.refresh({ live: true, ignoreBackoff: true });
   const others = report.live!.feeds.filter((f) => f.source !== 'voa');
   // one bad source never stops the others
-  expect(others.map((f) => f.outcome)).toEqual(['fetched', 'fetched']);
+  for (const f of others) expect(['fetched', 'not-modified']).toContain(f.outcome);
+  expect(others).toHaveLength(2);
   return report.live!.feeds.find((f) => f.source === 'voa')!;
 }
 
