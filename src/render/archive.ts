@@ -4,18 +4,9 @@ import type { Article } from '../model.js';
  * RFC 5005 §4 archived feeds. Pages are numbered from the oldest arrival, so a page that is full
  * never changes when articles arrive: page N holds arrivals (N-1)*size+1 … N*size. Arrival is the
  * article's `archived` time, ties by id, which is a property of the store and not of the order a
- * folder happened to be read in. The newest page is the only one that is not full; it may be empty.
+ * folder happened to be read in (the store keeps that order: ArticleStore.arrivalOrder). The newest page is the only one that is not full; it may be empty.
  */
 export const ARCHIVE_PAGE_SIZE = 50;
-
-function byArrival(a: Article, b: Article): number {
-  return a.archived - b.archived || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** Articles in arrival order, oldest first. */
-export function arrivalOrder(articles: readonly Article[]): Article[] {
-  return [...articles].sort(byArrival);
-}
 
 /** How many pages `count` articles make: every full page, plus the open newest one. */
 export function pageCount(count: number, size = ARCHIVE_PAGE_SIZE): number {

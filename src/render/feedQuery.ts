@@ -73,7 +73,12 @@ export function filterQuery(filter: FeedFilter, withLimit: boolean): string {
   return s === '' ? '' : `?${s}`;
 }
 
-const searchText = new WeakMap<Article, string>();
+/**
+ * Search texts kept between searches. Bounded: holding all of a 100,000-article archive's text
+ * would take more memory than the rest of the process (issue #7: under 512 MB).
+ */
+const SEARCH_TEXT_ENTRIES = 5_000;
+const searchText = new Map<Article, string>();
 
 /** Title and body as lower-cased NFKC plain text: a keyword must not match markup (`img`, `href`). */
 function textOf(article: Article): string {
@@ -84,6 +89,7 @@ function textOf(article: Article): string {
       .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
     text = `${article.title}\n${body}`.normalize('NFKC').toLowerCase();
     searchText.set(article, text);
+    if (searchText.size > SEARCH_TEXT_ENTRIES) searchText.delete(searchText.keys().next().value!);
   }
   return text;
 }

@@ -2,7 +2,7 @@ import { RequestNotFoundError } from '../errors.js';
 import type { Article, Language } from '../model.js';
 import type { SourceRegistry } from '../sources/registry.js';
 import type { ArticleStore } from '../store/store.js';
-import { ARCHIVE_PAGE_SIZE, arrivalOrder, isCompletePage, newestPage, pageCount, pageItems } from './archive.js';
+import { ARCHIVE_PAGE_SIZE, isCompletePage, newestPage, pageCount, pageItems } from './archive.js';
 import { renderAtom } from './atom.js';
 import { RenderedDocument } from './document.js';
 import { DocumentCache, type CacheLimits } from './documentCache.js';
@@ -31,6 +31,9 @@ const OPML_TYPE = 'text/x-opml; charset=utf-8';
 
 /** Documents kept across requests; each is rendered once per store change. */
 export const DEFAULT_CACHE_LIMITS: CacheLimits = { entries: 256, bytes: 64 * 1024 * 1024 };
+
+/** Filtered lists kept per store version; each is an array of references, not of articles. */
+const MATCH_MEMO_ENTRIES = 64;
 
 const MERGED_TITLE = 'feedrelay: 美国之音、法广、德国之声中文新闻';
 
@@ -88,6 +91,8 @@ function lastChange(items: readonly Article[]): number {
  */
 export class FeedPublisher {
   private readonly cache: DocumentCache;
+  /** Filtered article lists of this store version, by order, key and filter. */
+  private readonly matches = new Map<string, readonly Article[]>();
   private cachedVersion = -1;
   private now = 0;
 
@@ -170,7 +175,7 @@ export class FeedPublisher {
       if (ref.page > last) {
         throw new RequestNotFoundError(`archive page ${ref.page} does not exist yet; the newest is ${last}`);
       }
-      items = pageItems(arrivalOrder(matching), ref.page);
+      items = pageItems(this.matching(ref.key, filter, 'arrival'), ref.page);
       archive = isCompletePage(ref.page, matching.length);
       // A complete page always links the next one, which exists from the moment it is complete:
       // its bytes then never change.
@@ -200,12 +205,20 @@ export class FeedPublisher {
     return view;
   }
 
-  /** Articles of `key` passing `filter`, newest published first (the store's order). */
-  private matching(key: string, filter: FeedFilter): Article[] {
-    const out: Article[] = [];
-    for (const article of this.store.list()) {
-      if (key !== MERGED_KEY && article.source !== key) continue;
-      if (matchesFilter(article, filter)) out.push(article);
+  /**
+   * Articles of `key` passing `filter`, newest published first or in arrival order. The merged,
+   * unfiltered lists are the store's own, kept sorted as articles arrive; any other is built once
+   * per store change and kept, so re-rendering a feed costs its items, not the archive's size.
+   */
+  private matching(key: string, filter: FeedFilter, order: 'newest' | 'arrival' = 'newest'): readonly Article[] {
+    const all = order === 'newest' ? this.store.list() : this.store.arrivalOrder();
+    if (key === MERGED_KEY && filter.q === undefined && filter.lang === undefined) return all;
+    const memoKey = `${order}\n${key}\n${filter.q ?? ''}\n${filter.lang ?? ''}`;
+    let out = this.matches.get(memoKey);
+    if (!out) {
+      out = all.filter((article) => (key === MERGED_KEY || article.source === key) && matchesFilter(article, filter));
+      this.matches.set(memoKey, out);
+      if (this.matches.size > MATCH_MEMO_ENTRIES) this.matches.delete(this.matches.keys().next().value!);
     }
     return out;
   }
@@ -279,6 +292,7 @@ export class FeedPublisher {
   private sync(): void {
     if (this.cachedVersion === this.store.version) return;
     this.cache.clear();
+    this.matches.clear();
     this.cachedVersion = this.store.version;
     this.now = (this.options.clock ?? Date.now)();
   }

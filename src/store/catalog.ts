@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Article } from '../model.js';
 
@@ -22,13 +22,27 @@ const FLUSH_LINES = 1_000;
 
 export type ArticleMeta = Omit<Article, 'contentHtml'>;
 
-interface Entry {
+/** One index line. `meta.canonicalUrl` is left out where it equals `meta.url` (most do). */
+interface IndexLine {
   file: string;
   size: number;
   mtimeMs: number;
   meta: ArticleMeta;
   offset: number;
   length: number;
+}
+
+/** One file as held in memory: its article is the index line's meta, given a lazy body. */
+interface Entry extends Omit<IndexLine, 'meta'> {
+  article: Article;
+}
+
+function toLine(entry: Entry): string {
+  // Rest-destructuring skips the excluded key without reading it, so no body is loaded here.
+  const { contentHtml: _body, ...meta } = entry.article;
+  const line: IndexLine = { file: entry.file, size: entry.size, mtimeMs: entry.mtimeMs, meta, offset: entry.offset, length: entry.length };
+  if (meta.canonicalUrl === meta.url) delete (meta as Partial<ArticleMeta>).canonicalUrl;
+  return JSON.stringify(line);
 }
 
 function header(file: string, length: number): Buffer {
@@ -64,25 +78,26 @@ export class Catalog {
   }
 
   private async load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.indexPath, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      text = '';
-    }
-    const lines = text.split('\n');
-    const versionLine = lines[0] ? safeParse(lines[0]) as { version?: number } | undefined : undefined;
-    if (versionLine?.version !== CATALOG_VERSION) {
-      // Another normalisation wrote this: start over, the archive files are still there.
-      await this.reset();
-      return;
-    }
-    for (const line of lines.slice(1)) {
+    let first = true;
+    let versionOk = false;
+    for await (const line of indexLines(this.indexPath)) {
+      if (first) {
+        first = false;
+        versionOk = (safeParse(line) as { version?: number } | undefined)?.version === CATALOG_VERSION;
+        if (!versionOk) break;
+        continue;
+      }
       if (line === '') continue;
       this.indexLines += 1;
-      const entry = safeParse(line) as Entry | undefined; // a torn last line from a crash parses to nothing
-      if (entry && typeof entry.file === 'string' && entry.meta) this.entries.set(entry.file, entry);
+      // A torn last line from a crash parses to nothing; its file is simply read again.
+      const parsed = safeParse(line) as IndexLine | undefined;
+      if (parsed && typeof parsed.file === 'string' && parsed.meta) this.entries.set(parsed.file, this.entryOf(parsed));
+    }
+    if (!versionOk) {
+      // Another normalisation wrote this, or nothing has yet: start over, the archive files are still there.
+      this.entries.clear();
+      await this.reset();
+      return;
     }
     this.contentFd = openSync(this.contentPath, 'a+');
     if (this.indexLines > COMPACT_RATIO * Math.max(this.entries.size, 1)) await this.compactIndex();
@@ -96,7 +111,7 @@ export class Catalog {
   }
 
   private async compactIndex(): Promise<void> {
-    const lines = [JSON.stringify({ version: CATALOG_VERSION }), ...[...this.entries.values()].map((e) => JSON.stringify(e))];
+    const lines = [JSON.stringify({ version: CATALOG_VERSION }), ...[...this.entries.values()].map(toLine)];
     const temp = `${this.indexPath}.${process.pid}.tmp`;
     await writeFile(temp, `${lines.join('\n')}\n`);
     await rename(temp, this.indexPath);
@@ -107,7 +122,7 @@ export class Catalog {
   lookup(file: string, size: number, mtimeMs: number): Article | undefined {
     const entry = this.entries.get(file);
     if (!entry || entry.size !== size || entry.mtimeMs !== mtimeMs) return undefined;
-    return this.lazyArticle(entry);
+    return entry.article;
   }
 
   /** Records `article`, made from `file`; returns the article with its body read from here. */
@@ -118,12 +133,12 @@ export class Catalog {
     const fd = this.contentFd!;
     writeSync(fd, Buffer.concat([head, body]));
     const end = fstatSync(fd).size;
-    const entry: Entry = { file, size, mtimeMs, meta, offset: end - body.length, length: body.length };
-    this.pending.push(JSON.stringify(entry));
+    const entry = this.entryOf({ file, size, mtimeMs, meta, offset: end - body.length, length: body.length });
+    this.pending.push(toLine(entry));
     if (this.pending.length >= FLUSH_LINES) await this.flush();
     this.entries.set(file, entry);
     this.remember(file, contentHtml);
-    return this.lazyArticle(entry);
+    return entry.article;
   }
 
   /** Appends the index lines of what was put since the last flush. */
@@ -154,9 +169,11 @@ export class Catalog {
     if (this.cache.size > CONTENT_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
   }
 
-  /** The article with `contentHtml` read from the pack when first asked for. */
-  private lazyArticle(entry: Entry): Article {
-    const article = { ...entry.meta } as Article;
+  /** Makes the line's meta the article, its `contentHtml` read from the pack when first asked for. */
+  private entryOf(line: IndexLine): Entry {
+    const article = line.meta as Article;
+    article.canonicalUrl ??= article.url;
+    const entry: Entry = { file: line.file, size: line.size, mtimeMs: line.mtimeMs, offset: line.offset, length: line.length, article };
     Object.defineProperty(article, 'contentHtml', {
       enumerable: true,
       get: () => {
@@ -165,7 +182,7 @@ export class Catalog {
         return body ?? this.onMissing(entry);
       },
     });
-    return article;
+    return entry;
   }
 
   /** Set by the owner: re-derives a body from its archive file when the pack cannot give it. */
@@ -174,6 +191,38 @@ export class Catalog {
   close(): void {
     if (this.contentFd !== undefined) closeSync(this.contentFd);
     this.contentFd = undefined;
+  }
+}
+
+/** Read size for the index: a 100 MB index never sits in memory whole. */
+const INDEX_CHUNK = 4 * 1024 * 1024;
+
+/** The index file's lines, read in chunks; a missing file has none. */
+async function* indexLines(path: string): AsyncGenerator<string> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  try {
+    const chunk = Buffer.alloc(INDEX_CHUNK);
+    let carry = Buffer.alloc(0);
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      const bytes = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      let start = 0;
+      for (let end = bytes.indexOf(10, start); end >= 0; end = bytes.indexOf(10, start)) {
+        yield bytes.toString('utf8', start, end);
+        start = end + 1;
+      }
+      carry = Buffer.from(bytes.subarray(start));
+      if (bytesRead === 0) break;
+    }
+    if (carry.length > 0) yield carry.toString('utf8');
+  } finally {
+    await handle.close();
   }
 }
 
