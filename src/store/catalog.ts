@@ -133,8 +133,11 @@ export class Catalog {
     const fd = this.contentFd!;
     writeSync(fd, Buffer.concat([head, body]));
     const end = fstatSync(fd).size;
-    const entry = this.entryOf({ file, size, mtimeMs, meta, offset: end - body.length, length: body.length });
-    this.pending.push(toLine(entry));
+    if (meta.canonicalUrl === meta.url) delete (meta as Partial<ArticleMeta>).canonicalUrl;
+    const line = JSON.stringify({ file, size, mtimeMs, meta, offset: end - body.length, length: body.length } satisfies IndexLine);
+    this.pending.push(line);
+    // Built from the line, as a restart would: fresh strings, not slices that keep a whole parsed file alive.
+    const entry = this.entryOf(JSON.parse(line) as IndexLine);
     if (this.pending.length >= FLUSH_LINES) await this.flush();
     this.entries.set(file, entry);
     this.remember(file, contentHtml);
