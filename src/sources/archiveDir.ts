@@ -6,7 +6,7 @@ import type { Log } from '../log.js';
 import type { Article } from '../model.js';
 import { normalizeArticle, type NormalizeContext } from '../normalize/article.js';
 import { parseSeedFile, parseSeedFileName } from '../parse/seedFile.js';
-import type { Catalog } from '../store/catalog.js';
+import type { ArticleText, Catalog } from '../store/catalog.js';
 import type { ArticleStore } from '../store/store.js';
 
 /**
@@ -52,14 +52,15 @@ export class ArchiveDir {
     return this.catalog ? this.catalog.put(name, st.size, st.mtimeMs, article) : article;
   }
 
-  /** A body the catalog could not give back, read again from its file (or empty if it is gone). */
-  private reparse(name: string): string {
+  /** A summary and body the catalog could not give back, read again from its file (or empty if it is gone). */
+  private reparse(name: string): ArticleText {
     const file = join(this.dir, name);
     try {
-      return normalizeArticle(parseSeedFile(file, readFileSync(file)), this.ctx).contentHtml;
+      const { summary, contentHtml } = normalizeArticle(parseSeedFile(file, readFileSync(file)), this.ctx);
+      return { summary, contentHtml };
     } catch (err) {
       this.ctx.log.error({ file, err: (err as Error).message }, 'archive file unreadable for its body');
-      return '';
+      return { summary: '', contentHtml: '' };
     }
   }
 
