@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { parseConfig, usage } from './config.js';
 import { ConfigError } from './errors.js';
-import { createLog, type Log } from './log.js';
+import { createLog } from './log.js';
 import { scheduleRefresh, intervalSeconds } from './scheduler.js';
 import { buildSite } from './build.js';
 import { formatRefreshTable } from './refresh/table.js';
@@ -88,4 +88,3 @@ main().catch((err: unknown) => {
   process.exit(2);
 });
 
-export type { Log };
