@@ -4,9 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { parseConfig, type Config } from '../../src/config.js';
-import type { Log } from '../../src/log.js';
 
 /** Shared by the live-feed tests (issue #3): fixture feeds served from 127.0.0.1, temp folders, configs. */
 
@@ -173,18 +171,7 @@ export function liveConfig(dirs: LiveDirs, extra: string[] = []): Config {
   return parseConfig(liveArgs(dirs, extra), {});
 }
 
-export interface LogEntry {
-  level: number;
-  msg: string;
-  [key: string]: unknown;
-}
-
-/** A real pino logger that keeps every line. */
-export function recordingLog(): { log: Log; entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const log = pino({ level: 'debug' }, { write: (line: string) => void entries.push(JSON.parse(line) as LogEntry) });
-  return { log, entries };
-}
+export { recordingLog, type LogEntry } from '../support/log.js';
 
 /** A clock the test moves by hand. */
 export function manualClock(start: number): { now: () => number; set(t: number): void; advance(ms: number): void } {

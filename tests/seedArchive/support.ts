@@ -4,7 +4,6 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { Log } from '../../src/log.js';
 import type { Language } from '../../src/model.js';
@@ -68,18 +67,7 @@ export async function sourceRegistry(): Promise<SourceRegistry> {
   return new SourceRegistry(sources);
 }
 
-export interface LogEntry {
-  level: number;
-  msg: string;
-  [key: string]: unknown;
-}
-
-/** A real pino logger that keeps every line, so tests can assert what was logged. */
-export function recordingLog(): { log: Log; entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const log = pino({ level: 'debug' }, { write: (line: string) => void entries.push(JSON.parse(line) as LogEntry) });
-  return { log, entries };
-}
+export { recordingLog, type LogEntry } from '../support/log.js';
 
 export const WARN = 40;
 export const ERROR = 50;
