@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npmStart, stopNpm } from '../support/npmStart.js';
 import type { StatusDocument } from '../../src/refresh/status.js';
 import {
   fixtureBytes, liveArgs, liveDirs, outletDefinitions, removeLiveDirs, ROOT, SEED_IDS, serveBytes, startFixtureServer,
@@ -9,7 +10,6 @@ import {
 
 /** `npm start -- --live --feeds <fixture dir>`: the seeds and the upstream's new articles, merged, in all three outputs. */
 
-const START_TIMEOUT_MS = 20_000;
 const NEW_TITLES = [
   '美国大选前夕 华裔选民关注经济议题',
   '台风康芮逼近台湾 全台停班停课',
@@ -19,44 +19,6 @@ const NEW_TITLES = [
 ];
 const SEED_GUIDS = SEED_IDS.map((id) => `tag:feedrelay,2024:${id}`);
 
-/** Starts `npm start -- <args>` in its own process group; resolves with the port from pino's "serving" line. */
-function npmStart(args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('npm', ['start', '--', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => void (stderr += c.toString('utf8')));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "serving" line in ${START_TIMEOUT_MS} ms; stderr: ${stderr}`)), START_TIMEOUT_MS);
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines.filter((l) => l.startsWith('{'))) {
-        const entry = JSON.parse(line) as { msg?: string; address?: { port?: number } };
-        if (entry.msg === 'serving' && entry.address?.port) {
-          clearTimeout(timer);
-          resolve({ child, port: entry.address.port });
-        }
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}; stderr: ${stderr}`));
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      resolve();
-    }
-  });
-}
 
 let upstream: FixtureServer;
 let dirs: LiveDirs;
@@ -82,7 +44,7 @@ beforeAll(async () => {
   for (let i = 0; i < 200 && (await status()).lastRefresh === null; i += 1) await new Promise((r) => setTimeout(r, 50));
 }, 40_000);
 afterAll(async () => {
-  if (child) await stop(child);
+  if (child) await stopNpm(child);
   await upstream.close();
   await removeLiveDirs(dirs);
 });

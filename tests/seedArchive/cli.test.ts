@@ -1,67 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npmStart, stopNpm, type Started } from '../support/npmStart.js';
 import { copySeeds, FEEDS_DIR, NEWEST_FIRST, removeDir, ROOT, tempDir } from './support.js';
 
 /** `npm start` end to end, as a newcomer runs it, and the CLI's answer to a bad flag. */
 
 const GUIDS = NEWEST_FIRST.map((id) => `tag:feedrelay,2024:${id}`);
 const BAD_SEED = '005_00000000000000ff.txt';
-const START_TIMEOUT_MS = 15_000;
 
-interface Started {
-  child: ChildProcess;
-  port: number;
-  lines: Record<string, unknown>[];
-}
-
-/** Starts `npm start -- <args>` in its own process group and waits for pino's "serving" line. */
-function npmStart(args: string[]): Promise<Started> {
-  const child = spawn('npm', ['start', '--', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Record<string, unknown>[] = [];
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "serving" line in ${START_TIMEOUT_MS} ms; stderr: ${stderr}`)), START_TIMEOUT_MS);
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const complete = buffered.split('\n');
-      buffered = complete.pop()!;
-      for (const line of complete) {
-        if (!line.startsWith('{')) continue; // npm's own "> feedrelay@… start" banner
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        lines.push(entry);
-        const address = entry.address as { port?: number } | undefined;
-        if (entry.msg === 'serving' && address?.port) {
-          clearTimeout(timer);
-          resolve({ child, port: address.port, lines });
-        }
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code} before serving; stderr: ${stderr}`));
-    });
-  });
-}
-
-/** Stops the whole process group (npm, sh, tsx, node) and waits for npm to exit. */
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      resolve();
-    }
-  });
-}
 
 describe('npm start', () => {
   let seeds: string;
@@ -76,7 +25,7 @@ describe('npm start', () => {
     started = await npmStart(['--port', '0', '--host', '127.0.0.1', '--seeds', seeds, '--data', data, '--feeds', FEEDS_DIR]);
   }, 30_000);
   afterAll(async () => {
-    if (started) await stop(started.child);
+    if (started) await stopNpm(started.child);
     await removeDir(seeds);
     await removeDir(data);
   });
