@@ -68,17 +68,15 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
   const store = new ArticleStore();
   const ctx = { sources, store, log };
   // Seeds first: on a dedupe the first stored wins, and the archive was there before anything fetched.
-  const archives = [
-    new ArchiveDir(config.seedsDir, ctx, await openCatalog(config.dataDir, config.seedsDir, log)),
-    new ArchiveDir(config.dataDir, ctx, await openCatalog(config.dataDir, config.dataDir, log)),
-  ];
+  const dataArchive = new ArchiveDir(config.dataDir, ctx, await openCatalog(config.dataDir, config.dataDir, log));
+  const archives = [new ArchiveDir(config.seedsDir, ctx, await openCatalog(config.dataDir, config.seedsDir, log)), dataArchive];
   const feedState = new FeedStateFile(config.dataDir);
   const stateError = await feedState.load();
   if (stateError) log.error({ err: stateError }, 'feed state unreadable; starting without validators');
   const fullTextState = new FullTextStateFile(config.dataDir);
   const fullTextError = await fullTextState.load();
   if (fullTextError) log.error({ err: fullTextError }, 'full-text state unreadable; starting without pending retries');
-  const writer = new ArchiveWriter(config.dataDir, ctx);
+  const writer = new ArchiveWriter(config.dataDir, { ...ctx, adopt: (name, article) => dataArchive.adopt(name, article) });
   const now = env.now ?? Date.now;
   // One signal stops every request of a refresh, feed or article page, when the process shuts down.
   const halt = new AbortController();

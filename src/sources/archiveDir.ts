@@ -61,6 +61,16 @@ export class ArchiveDir {
     return max;
   }
 
+  /**
+   * Takes in a file just written here by the archive writer: it is seen, so a scan does not parse
+   * it again, and catalogued, so its article comes back with its summary and body on disk.
+   */
+  async adopt(name: string, article: Article): Promise<Article> {
+    const st = statSync(join(this.dir, name));
+    this.seen.set(name, st.mtimeMs);
+    return this.catalog ? this.catalog.put(name, st.size, st.mtimeMs, article) : article;
+  }
+
   private startPool(): ParsePool | undefined {
     try {
       return new ParsePool(this.ctx.sources.definitions);

@@ -12,6 +12,11 @@ import type { ArticleStore } from './store.js';
 
 export interface ArchiveWriterContext extends NormalizeContext {
   store: ArticleStore;
+  /**
+   * Hands a written file to the folder's catalog, which gives back the article with its body on
+   * disk: the next scan then skips the file, and the store does not hold every fetched body.
+   */
+  adopt?: (name: string, article: Article) => Promise<Article>;
 }
 
 export type ArchiveResult = { result: 'added'; article: Article; file: string } | { result: 'duplicate' };
@@ -103,8 +108,9 @@ export class ArchiveWriter {
     const bytes = Buffer.from(archiveText(draft), 'utf8');
     const updated = normalizeArticle({ ...parseSeedFile(name, bytes), source: article.source }, this.ctx);
     await writeFileAtomic(join(this.dir, name), bytes);
-    this.ctx.store.replace(updated);
-    return updated;
+    const stored = this.ctx.adopt ? await this.ctx.adopt(name, updated) : updated;
+    this.ctx.store.replace(stored);
+    return stored;
   }
 
   private async addNow(draft: ArticleDraft): Promise<ArchiveResult> {
@@ -114,14 +120,15 @@ export class ArchiveWriter {
     if (store.hasUrl(canonical) || store.getById(id)) return { result: 'duplicate' };
     const name = seedFileName(this.nextSequence, id);
     const bytes = Buffer.from(archiveText(draft), 'utf8');
-    const stored = parseSeedFile(name, bytes);
-    if (stored.url !== draft.url || stored.title !== draft.title.replace(/\s+/g, ' ').trim()) {
+    const readBack = parseSeedFile(name, bytes);
+    if (readBack.url !== draft.url || readBack.title !== draft.title.replace(/\s+/g, ' ').trim()) {
       throw new SeedParseError(draft.origin, 'its title or URL does not survive the archive format');
     }
-    const article = normalizeArticle({ ...stored, origin: draft.origin, source: draft.source ?? this.ctx.sources.sourceIdFor(draft.url) }, this.ctx);
+    const article = normalizeArticle({ ...readBack, origin: draft.origin, source: draft.source ?? this.ctx.sources.sourceIdFor(draft.url) }, this.ctx);
     await writeFileAtomic(join(this.dir, name), bytes);
     this.nextSequence += 1;
-    store.add(article);
-    return { result: 'added', article, file: name };
+    const stored = this.ctx.adopt ? await this.ctx.adopt(name, article) : article;
+    store.add(stored);
+    return { result: 'added', article: stored, file: name };
   }
 }

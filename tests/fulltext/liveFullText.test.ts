@@ -214,6 +214,16 @@ describe('full text for live articles', () => {
     expect(restarted.status().sources.find((s) => s.id === 'voa')?.fullText).toEqual({ succeeded: 2, failed: 2, pending: 2, gaveUp: 0 });
   });
 
+  it('hands written files to the catalog, so the next scan parses none of them again', async () => {
+    const service = await start();
+    await service.refresh({ live: true });
+    const rescan = await service.refresh({ live: false });
+    const data = rescan.archives.find((a) => a.dir === dirs.data)!.result;
+    expect(data).toEqual({ added: 0, duplicates: 0, errors: [] });
+    // The stored article reads its body from the catalog's pack, as after a restart.
+    expect(article(service, '/voa/ok.html').contentHtml).toContain('发言人在例行记者会上说');
+  });
+
   it('sends the feedrelay User-Agent for pages', async () => {
     const service = await start();
     await service.refresh({ live: true });
