@@ -54,13 +54,6 @@ export class ArchiveDir {
     if (catalog) catalog.onMissing = ({ file }) => this.reparse(file);
   }
 
-  /** The highest sequence number in the folder, for naming the next stored file. */
-  maxSequence(): number {
-    let max = -1;
-    for (const name of this.seen.keys()) max = Math.max(max, parseSeedFileName(name)?.sequence ?? -1);
-    return max;
-  }
-
   /**
    * Takes in a file just written here by the archive writer: it is seen, so a scan does not parse
    * it again, and catalogued, so its article comes back with its summary and body on disk.
