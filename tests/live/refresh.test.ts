@@ -5,8 +5,8 @@ import { silentLog } from '../../src/log.js';
 import { canonicalUrl } from '../../src/normalize/canonicalUrl.js';
 import { createService, type Service } from '../../src/service.js';
 import {
-  fixtureBytes, liveConfig, liveDirs, manualClock, outletDefinitions, removeLiveDirs, SEED_IDS, serveBytes, startFixtureServer,
-  writeDefinitions, type Definition, type FixtureServer, type LiveDirs,
+  fixtureBytes, liveConfig, liveDirs, manualClock, outletDefinitions, outletRoutes, removeLiveDirs, SEED_IDS, serveBytes,
+  startFixtureServer, writeDefinitions, type Definition, type FixtureServer, type LiveDirs,
 } from './support.js';
 
 /** Live refresh through the whole service: fixture feeds on 127.0.0.1 → store and data folder. */
@@ -20,9 +20,7 @@ const clock = manualClock(T0);
 beforeEach(async () => {
   clock.set(T0);
   server = await startFixtureServer({
-    '/voa.xml': serveBytes(await fixtureBytes('voa.xml')),
-    '/rfi.xml': serveBytes(await fixtureBytes('rfi.xml')),
-    '/dw.xml': serveBytes(await fixtureBytes('dw.xml'), { 'Content-Type': 'application/rdf+xml' }),
+    ...(await outletRoutes()),
     '/atom.xml': serveBytes(await fixtureBytes('atom.xml'), { 'Content-Type': 'application/atom+xml' }),
     '/gbk.xml': serveBytes(await fixtureBytes('gbk.xml'), { 'Content-Type': 'text/xml' }),
     '/big5.xml': serveBytes(await fixtureBytes('big5.xml'), { 'Content-Type': 'application/rss+xml; charset=big5' }),

@@ -128,6 +128,15 @@ export interface Definition {
   language?: 'zh-Hans' | 'zh-Hant';
 }
 
+/** The routes `outletDefinitions` reads: VOA- and RFI-shaped RSS and a DW-shaped RDF feed. */
+export async function outletRoutes(): Promise<Record<string, Handler>> {
+  return {
+    '/voa.xml': serveBytes(await fixtureBytes('voa.xml')),
+    '/rfi.xml': serveBytes(await fixtureBytes('rfi.xml')),
+    '/dw.xml': serveBytes(await fixtureBytes('dw.xml'), { 'Content-Type': 'application/rdf+xml' }),
+  };
+}
+
 /** The three outlets as in feeds/, but reading their feeds from the fixture server. */
 export function outletDefinitions(server: FixtureServer): Definition[] {
   return [

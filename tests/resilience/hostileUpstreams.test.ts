@@ -8,7 +8,7 @@ import { MAX_ELEMENT_DEPTH } from '../../src/parse/feedXml.js';
 import { MAX_NEW_ARTICLES_PER_FEED, type FeedResult } from '../../src/refresh/liveRefresh.js';
 import { createService, type Service } from '../../src/service.js';
 import {
-  fixtureBytes, liveConfig, liveDirs, manualClock, outletDefinitions, recordingLog, removeDir, removeLiveDirs, serveBytes,
+  liveConfig, liveDirs, manualClock, outletDefinitions, outletRoutes, recordingLog, removeDir, removeLiveDirs, serveBytes,
   startFixtureServer, tempDir, writeDefinitions, type FixtureServer, type Handler, type LiveDirs, type LogEntry,
 } from '../live/support.js';
 import { allFileText, CONTROL_CHARS, fixtureText, readPublished, type Published } from './support.js';
@@ -45,9 +45,7 @@ afterAll(() => removeDir(secretDir));
 beforeEach(async () => {
   clock.set(T0);
   server = await startFixtureServer({
-    '/voa.xml': serveBytes(await fixtureBytes('voa.xml')),
-    '/rfi.xml': serveBytes(await fixtureBytes('rfi.xml')),
-    '/dw.xml': serveBytes(await fixtureBytes('dw.xml'), { 'Content-Type': 'application/rdf+xml' }),
+    ...(await outletRoutes()),
   });
   dirs = await liveDirs('hostile');
   await writeDefinitions(dirs.feeds, outletDefinitions(server));
