@@ -118,11 +118,15 @@ function build(raw: RawNode[], scope: Readonly<Record<string, string>>, out: Xml
 
 /** Parses a whole document; malformed XML throws FeedParseError naming the feed, line and column. */
 export function parseXml(text: string, feed: string): XmlElement {
-  const source = text.replace(/^\uFEFF/, '');
+  // White space (and a BOM) before the XML declaration is an error to XML 1.0 §2.8, but PHP and
+  // WordPress sites send blank lines there, and feedparser and rss-parser read such feeds.
+  const leading = /^[\s\uFEFF]*/.exec(text)![0];
+  const source = text.slice(leading.length);
   if (source.includes(ENTITY_DECLARATION)) throw new FeedParseError(feed, 'DOCTYPE declares entities (<!ENTITY); refused');
   const valid = XMLValidator.validate(source);
   if (valid !== true) {
-    throw new FeedParseError(feed, `not well-formed XML at line ${valid.err.line}, column ${valid.err.col ?? '?'}: ${valid.err.msg}`);
+    const line = valid.err.line + countLines(leading);
+    throw new FeedParseError(feed, `not well-formed XML at line ${line}, column ${valid.err.col ?? '?'}: ${valid.err.msg}`);
   }
   const nodes: XmlNode[] = [];
   try {
@@ -137,6 +141,10 @@ export function parseXml(text: string, feed: string): XmlElement {
   const root = nodes.find((n): n is XmlElement => typeof n !== 'string');
   if (!root) throw new FeedParseError(feed, 'no root element');
   return root;
+}
+
+function countLines(s: string): number {
+  return s.split('\n').length - 1;
 }
 
 export function isElement(node: XmlNode): node is XmlElement {
