@@ -14,6 +14,7 @@ export interface ArticleDraft {
   /** Where the draft came from (a file name or a feed URL), for errors and logs. */
   origin: string;
   url: string;
+  /** Plain text: the parsers read any markup the upstream put in it. */
   title: string;
   html: string;
   /** When we first stored it; for seeds, the `<!--ms-->` line. */

@@ -7,8 +7,9 @@ import { cleanArticleHtml } from './clean.js';
 import { parseDate } from './date.js';
 import { escapeHtmlAttribute } from './html.js';
 import { detectLanguage } from './language.js';
-import { sanitizeHtml, toPlainText } from './sanitize.js';
+import { sanitizeHtml } from './sanitize.js';
 import { summarize } from './summary.js';
+import { plainText } from './title.js';
 
 export interface NormalizeContext {
   sources: SourceRegistry;
@@ -28,7 +29,7 @@ function publishedTime(draft: ArticleDraft, dateLine: string | undefined, log: L
 /** Cleans, sanitises and identifies a draft: the one way any source becomes an Article. */
 export function normalizeArticle(draft: ArticleDraft, ctx: NormalizeContext): Article {
   const canonical = canonicalUrl(draft.url);
-  const title = toPlainText(draft.title);
+  const title = plainText(draft.title);
   if (title === '') throw new SeedParseError(draft.origin, 'the title is empty');
   // An upstream image outside the body still belongs in it, so a stored copy keeps it.
   const html = draft.image && !/<img\b/i.test(draft.html)

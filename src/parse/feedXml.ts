@@ -14,8 +14,12 @@ export const NS = {
   rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
   rss1: 'http://purl.org/rss/1.0/',
   rss090: 'http://my.netscape.com/rdf/simple/0.9/',
+  /** RSS 2.0 as Userland's early drafts namespaced it; feedparser reads both. */
+  userlandRss2: 'http://backend.userland.com/rss2',
+  userlandRss: 'http://backend.userland.com/rss',
   content: 'http://purl.org/rss/1.0/modules/content/',
   dc: 'http://purl.org/dc/elements/1.1/',
+  dcterms: 'http://purl.org/dc/terms/',
   media: 'http://search.yahoo.com/mrss/',
   xhtml: 'http://www.w3.org/1999/xhtml',
   xml: 'http://www.w3.org/XML/1998/namespace',
@@ -28,6 +32,7 @@ const CONVENTIONAL_PREFIXES: Readonly<Record<string, string>> = {
   rdf: NS.rdf,
   content: NS.content,
   dc: NS.dc,
+  dcterms: NS.dcterms,
   media: NS.media,
 };
 
