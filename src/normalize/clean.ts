@@ -1,5 +1,6 @@
 import type { LeadImage } from '../model.js';
 import { blockText, parseFragment, serializeChildren } from './html.js';
+import { resolveLazyImages } from './lazyImages.js';
 
 /**
  * What the earlier republisher added to the archive's HTML and we do not republish (issue #2):
@@ -156,6 +157,7 @@ export function cleanArticleHtml(html: string, baseUrl: string): CleanedHtml {
   const root = parseFragment(html);
   const dateLine = takeDateLine(root);
   removeRepublisherAdditions(root);
+  resolveLazyImages(root);
   captionsToFigures(root);
   absolutizeUrls(root, baseUrl);
   removeEmptyParagraphs(root);
