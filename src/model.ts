@@ -42,6 +42,8 @@ export interface Article {
   modified: number;
   source: string;
   language: Language;
+  /** The byline, where the article names one (DW's date line: `Name <br>DATE`); plain text. */
+  author?: string;
   image?: LeadImage;
   summary: string;
   contentHtml: string;

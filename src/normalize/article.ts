@@ -52,5 +52,6 @@ export function normalizeArticle(draft: ArticleDraft, ctx: NormalizeContext): Ar
     contentHtml: sanitizeHtml(cleaned.html),
   };
   if (cleaned.image) article.image = cleaned.image;
+  if (cleaned.author) article.author = cleaned.author;
   return article;
 }

@@ -12,7 +12,7 @@ import type { Article } from '../model.js';
  *
  * Bump CATALOG_VERSION whenever normalisation gives different output for the same file.
  */
-export const CATALOG_VERSION = 2;
+export const CATALOG_VERSION = 3;
 /** Bodies kept decoded in memory, for the feeds' newest items and recent archive pages. */
 const CONTENT_CACHE_ENTRIES = 2_000;
 /** The index is rewritten without superseded lines once they outnumber the live ones. */

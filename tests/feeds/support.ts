@@ -162,10 +162,11 @@ export function nastyArticles(): Article[] {
       url: 'https://www.voachinese.com/a/x.html?a=1&b=2&c=%22q%22',
       canonicalUrl: 'https://www.voachinese.com/a/x.html?a=1&b=2&c=%22q%22',
       image: { url: 'https://images.weserv.nl/?url=example.org/a.jpg&w=900&h="1"' },
+      author: `作者 ${junk}`,
     }),
     makeArticle(1001, { published: 300_000_000_000_000, archived: 300_000_000_000_000, modified: 8.64e15 }),
     makeArticle(1002, { published: -5e12, archived: -5e12, modified: Number.NaN }),
-    makeArticle(1004, { language: 'zh-Hant', title: '繁體標題：A<B & C &copy; 臺灣選舉', summary: '' }),
+    makeArticle(1004, { language: 'zh-Hant', title: '繁體標題：A<B & C &copy; 臺灣選舉', summary: '', author: 'Dang Yuan & <Jing Xuan>' }),
   ];
 }
 
