@@ -27,7 +27,10 @@ export interface ArticleDraft {
   source?: string;
   /** Upstream's lead image (an enclosure or media:content), used when the HTML has none. */
   image?: string;
-  /** Last content change; defaults to `archived`. */
+  /**
+   * When a later fetch changed the content (the page's full text replacing the feed's summary);
+   * unset until then, and the article's modified time is its published time.
+   */
   modified?: number;
 }
 
@@ -39,6 +42,10 @@ export interface Article {
   title: string;
   published: number;
   archived: number;
+  /**
+   * The last change to the article itself: its publication, or a later rewrite of its content.
+   * Never the time it was archived, which a whole batch shares (Atom's `updated` comes from here).
+   */
   modified: number;
   source: string;
   language: Language;

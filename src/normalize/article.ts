@@ -38,14 +38,17 @@ export function normalizeArticle(draft: ArticleDraft, ctx: NormalizeContext): Ar
   const cleaned = cleanArticleHtml(html, draft.url);
   const source = draft.source ?? ctx.sources.sourceIdFor(draft.url);
   const fallbackLanguage = ctx.sources.describe(source).language;
+  const published = publishedTime(draft, cleaned.dateLine, ctx.log);
   const article: Article = {
     id: draft.id ?? urlHash(canonical),
     url: draft.url,
     canonicalUrl: canonical,
     title,
-    published: publishedTime(draft, cleaned.dateLine, ctx.log),
+    published,
     archived: draft.archived,
-    modified: draft.modified ?? draft.archived,
+    // Unchanged since publication unless a later fetch rewrote it: the batch's archived time
+    // would give every article stored in one refresh the same Atom `updated`.
+    modified: Math.max(draft.modified ?? published, published),
     source,
     language: detectLanguage(`${title} ${cleaned.text}`, fallbackLanguage),
     summary: summarize(cleaned.text),
