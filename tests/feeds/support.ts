@@ -167,6 +167,8 @@ export function nastyArticles(): Article[] {
     makeArticle(1001, { published: 300_000_000_000_000, archived: 300_000_000_000_000, modified: 8.64e15 }),
     makeArticle(1002, { published: -5e12, archived: -5e12, modified: Number.NaN }),
     makeArticle(1004, { language: 'zh-Hant', title: '繁體標題：A<B & C &copy; 臺灣選舉', summary: '', author: 'Dang Yuan & <Jing Xuan>' }),
+    // A feed item with neither body nor summary (issue #13's date fixtures have some).
+    makeArticle(1005, { summary: '', contentHtml: '' }),
   ];
 }
 

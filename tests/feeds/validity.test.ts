@@ -101,6 +101,13 @@ describe('Atom', () => {
     expect(result.status).toBe(0);
   });
 
+  it('leaves out an empty body rather than write a blank content (the W3C validator warns of one)', () => {
+    const body = documents.get('/atom.xml?limit=500')!;
+    const entry = body.slice(body.indexOf(`<id>tag:feedrelay,2024:${(1005).toString(16).padStart(16, '0')}</id>`));
+    expect(entry.slice(0, entry.indexOf('</entry>'))).not.toMatch(/<content|<summary/);
+    expect(body).not.toMatch(/<content type="html"><\/content>/);
+  });
+
   it('reads back with feedsmith: ids, titles, links, languages and dates', () => {
     for (const [path, body] of byKind('atom')) {
       const feed = parseAtomFeed(body);
