@@ -18,8 +18,9 @@ function entry(article: Article, view: FeedView): string {
     emptyElement('link', { rel: 'alternate', type: 'text/html', href: serializedUrl(article.url) }),
     article.image ? emptyElement('link', { rel: 'enclosure', type: imageType(article.image.url), href: serializedUrl(article.image.url) }) : '',
     emptyElement('category', { term: source.id, label: source.name }),
-    article.summary ? text('summary', article.summary) : '',
-    // An empty body says nothing, and the validator warns of blank content; the alternate link stands in (RFC 4287 §4.1.1.1).
+    // An entry with no text at all gets its title as summary, as RSS's description does: the W3C
+    // validator warns of blank content, and of an entry with neither content nor summary.
+    text('summary', article.summary || (article.contentHtml ? undefined : article.title)),
     article.contentHtml ? element('content', article.contentHtml, { type: 'html' }) : '',
     '</entry>',
   ].join('');
