@@ -12,9 +12,9 @@ function entry(article: Article, view: FeedView): string {
     text('title', article.title),
     element('updated', formatRfc3339(entryUpdated(article))),
     element('published', formatRfc3339(article.published)),
-    article.author
-      ? `<author>${element('name', article.author)}</author>`
-      : `<author>${element('name', source.title)}${element('uri', serializedUrl(source.url))}</author>`,
+    // The byline where the article names one, then the outlet, which readers showed before.
+    article.author ? `<author>${element('name', article.author)}</author>` : '',
+    `<author>${element('name', source.title)}${element('uri', serializedUrl(source.url))}</author>`,
     emptyElement('link', { rel: 'alternate', type: 'text/html', href: serializedUrl(article.url) }),
     article.image ? emptyElement('link', { rel: 'enclosure', type: imageType(article.image.url), href: serializedUrl(article.image.url) }) : '',
     emptyElement('category', { term: source.id, label: source.name }),

@@ -24,8 +24,9 @@ function item(article: Article, view: FeedView): string {
     // RSS 2.0 requires length; the image's size is unknown without fetching it, and 0 says so.
     article.image ? emptyElement('enclosure', { url: serializedUrl(article.image.url), length: '0', type: imageType(article.image.url) }) : '',
     text('category', source.name),
-    // The byline where the article names one, else the outlet (RSS's own `author` wants an email).
-    text('dc:creator', article.author ?? source.title),
+    // The byline where the article names one, then the outlet (RSS's own `author` wants an email).
+    article.author ? text('dc:creator', article.author) : '',
+    text('dc:creator', source.title),
     source.feedUrl ? text('source', source.title, { url: serializedUrl(source.feedUrl) }) : '',
     '</item>',
   ].join('');

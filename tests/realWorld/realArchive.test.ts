@@ -118,22 +118,22 @@ describe('one batch, one archived time, and yet each entry its own updated', () 
 describe('the author in all three formats', () => {
   const id = '509330845fb893f7';
 
-  it('RSS: dc:creator', () => {
+  it('RSS: dc:creator, the byline, then the outlet', () => {
     const item = (parseRssFeed(doc('/dw/feed.xml')).items ?? []).find((i) => i.guid?.value === `tag:feedrelay,2024:${id}`)!;
-    expect(item.dc?.creators).toEqual(['Michael Da Silva']);
+    expect(item.dc?.creators).toEqual(['Michael Da Silva', '德国之声中文网']);
   });
 
-  it('Atom: the entry\'s author', () => {
+  it('Atom: the entry\'s authors, the byline, then the outlet', () => {
     const entry = (parseAtomFeed(doc('/dw/atom.xml')).entries ?? []).find((e) => e.id === `tag:feedrelay,2024:${id}`)!;
-    expect(entry.authors).toEqual([{ name: 'Michael Da Silva' }]);
+    expect(entry.authors).toEqual([{ name: 'Michael Da Silva' }, { name: '德国之声中文网', uri: 'https://www.dw.com/zh/' }]);
   });
 
-  it('JSON Feed: the item\'s authors', () => {
+  it('JSON Feed: the item\'s authors, the byline, then the outlet', () => {
     const item = (parseJsonFeed(JSON.parse(doc('/dw/feed.json'))).items ?? []).find((i) => i.id === `tag:feedrelay,2024:${id}`)!;
-    expect(item.authors).toEqual([{ name: 'Michael Da Silva' }]);
+    expect(item.authors).toEqual([{ name: 'Michael Da Silva' }, { name: '德国之声中文网', url: 'https://www.dw.com/zh/' }]);
   });
 
-  it('the outlet stays the author of articles that name none', () => {
+  it('the outlet alone is the author of articles that name none', () => {
     const entry = (parseAtomFeed(doc('/dw/atom.xml')).entries ?? []).find((e) => e.id === 'tag:feedrelay,2024:46ccadd97d65e202')!;
     expect(entry.authors).toEqual([{ name: '德国之声中文网', uri: 'https://www.dw.com/zh/' }]);
   });
