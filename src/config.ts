@@ -112,17 +112,31 @@ function adminToken(value: string | undefined): string | undefined {
 
 /** Flags win over variables, variables over defaults. Throws ConfigError naming the parameter. */
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
+  return parseCommandLine(argv, env, false).config;
+}
+
+/** parseConfig for commands that also take operands (`import DIR …`): the operands come back in `args`. */
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  allowPositionals = true,
+): { config: Config; args: string[] } {
   let values: Record<string, string | boolean | undefined>;
+  let args: string[];
   try {
-    values = parseArgs({
+    ({ values, positionals: args } = parseArgs({
       args: [...argv],
       options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.type }])),
       strict: true,
-      allowPositionals: false,
-    }).values;
+      allowPositionals,
+    }));
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
+  return { config: configFrom(values, env), args };
+}
+
+function configFrom(values: Record<string, string | boolean | undefined>, env: Readonly<Record<string, string | undefined>>): Config {
   const raw = (o: Option): { name: string; value: string } => {
     const flag = values[o.flag];
     if (flag !== undefined) return { name: `--${o.flag}`, value: String(flag) };
@@ -166,5 +180,5 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
 export function usage(): string {
   const rows = OPTIONS.map((o) => `  --${o.flag.padEnd(12)} ${o.env.padEnd(22)} ${(o.default || '(none)').padEnd(14)} ${o.describe}`);
   const admin = `  ${'(no flag)'.padEnd(14)} ${ADMIN_TOKEN_ENV.padEnd(22)} ${'(none)'.padEnd(14)} bearer token for POST /admin/refresh; unset, there are no admin routes`;
-  return ['usage: feedrelay <serve|refresh|build> [options]', '', '  flag           variable               default        meaning', ...rows, admin].join('\n');
+  return ['usage: feedrelay <serve|refresh|build|export|import DIR…> [options]', '', '  flag           variable               default        meaning', ...rows, admin].join('\n');
 }

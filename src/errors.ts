@@ -85,3 +85,8 @@ export class FullTextError extends FeedrelayError {
     super(`${url}: ${reason}`);
   }
 }
+
+/** The database could not be opened, migrated, read or written. */
+export class StoreError extends FeedrelayError {
+  override name = 'StoreError';
+}

@@ -1,5 +1,5 @@
 import { RequestParameterError } from '../errors.js';
-import { LANGUAGES, type Article, type Language } from '../model.js';
+import { LANGUAGES, type Language } from '../model.js';
 
 /** Query parameters every feed takes (issue #4), with their bounds. */
 export const DEFAULT_LIMIT = 50;
@@ -71,31 +71,4 @@ export function filterQuery(filter: FeedFilter, withLimit: boolean): string {
   if (filter.lang !== undefined) params.set('lang', filter.lang);
   const s = params.toString();
   return s === '' ? '' : `?${s}`;
-}
-
-/**
- * Search texts kept between searches. Bounded: holding all of a 100,000-article archive's text
- * would take more memory than the rest of the process (issue #7: under 512 MB).
- */
-const SEARCH_TEXT_ENTRIES = 5_000;
-const searchText = new Map<Article, string>();
-
-/** Title and body as lower-cased NFKC plain text: a keyword must not match markup (`img`, `href`). */
-function textOf(article: Article): string {
-  let text = searchText.get(article);
-  if (text === undefined) {
-    const body = article.contentHtml
-      .replace(/<[^>]*>/g, ' ')
-      .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-    text = `${article.title}\n${body}`.normalize('NFKC').toLowerCase();
-    searchText.set(article, text);
-    if (searchText.size > SEARCH_TEXT_ENTRIES) searchText.delete(searchText.keys().next().value!);
-  }
-  return text;
-}
-
-export function matchesFilter(article: Article, filter: FeedFilter): boolean {
-  if (filter.lang && article.language !== filter.lang) return false;
-  if (filter.q !== undefined && !textOf(article).includes(filter.q.toLowerCase())) return false;
-  return true;
 }

@@ -1,13 +1,13 @@
 import { RequestNotFoundError } from '../errors.js';
 import type { Article, Language } from '../model.js';
 import type { SourceRegistry } from '../sources/registry.js';
-import type { ArticleStore } from '../store/store.js';
-import { ARCHIVE_PAGE_SIZE, isCompletePage, newestPage, pageCount, pageItems } from './archive.js';
+import type { ArticleFilter, Store } from '../store/store.js';
+import { ARCHIVE_PAGE_SIZE, isCompletePage, newestPage, pageCount } from './archive.js';
 import { renderAtom } from './atom.js';
 import { RenderedDocument } from './document.js';
 import { DocumentCache, type CacheLimits } from './documentCache.js';
 import { feedGuid, type FeedView, type PageLinks } from './feedView.js';
-import { DEFAULT_LIMIT, filterQuery, matchesFilter, parseFeedFilter, type FeedFilter } from './feedQuery.js';
+import { DEFAULT_LIMIT, filterQuery, parseFeedFilter, type FeedFilter } from './feedQuery.js';
 import { INDEX_CSP, renderIndexPage } from './indexPage.js';
 import { renderJsonFeed } from './jsonFeed.js';
 import { renderOpml, type FeedListing } from './opml.js';
@@ -31,9 +31,6 @@ const OPML_TYPE = 'text/x-opml; charset=utf-8';
 
 /** Documents kept across requests; each is rendered once per store change. */
 export const DEFAULT_CACHE_LIMITS: CacheLimits = { entries: 256, bytes: 64 * 1024 * 1024 };
-
-/** Filtered lists kept per store version; each is an array of references, not of articles. */
-const MATCH_MEMO_ENTRIES = 64;
 
 const MERGED_TITLE = 'feedrelay: 美国之音、法广、德国之声中文新闻';
 
@@ -79,6 +76,15 @@ function filterLabel(filter: FeedFilter): string {
   return parts.length > 0 ? `（${parts.join('，')}）` : '';
 }
 
+/** What a feed's key and filter ask of the store. */
+function storeFilter(key: string, filter: FeedFilter): ArticleFilter {
+  const out: ArticleFilter = {};
+  if (key !== MERGED_KEY) out.source = key;
+  if (filter.lang !== undefined) out.language = filter.lang;
+  if (filter.q !== undefined) out.q = filter.q;
+  return out;
+}
+
 /** The last change to a set of articles: an arrival counts, since it changes the feed too. */
 function lastChange(items: readonly Article[]): number {
   return items.reduce((max, a) => Math.max(max, a.archived, a.modified, a.published), PLAUSIBLE_FROM);
@@ -91,17 +97,21 @@ function lastChange(items: readonly Article[]): number {
  */
 export class FeedPublisher {
   private readonly cache: DocumentCache;
-  /** Filtered article lists of this store version, by order, key and filter. */
-  private readonly matches = new Map<string, readonly Article[]>();
-  private cachedVersion = -1;
-  private now = 0;
+  /** Renders under way, so that many readers asking at once for one document cost one render. */
+  private readonly inFlight = new Map<string, Promise<RenderedDocument | undefined>>();
+  /** Bumped on every change to the store: a render begun before a change is not kept. */
+  private generation = 0;
+  private now: number;
+  private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly store: ArticleStore,
+    private readonly store: Store,
     private readonly sources: SourceRegistry,
     private readonly options: PublisherOptions,
   ) {
     this.cache = new DocumentCache(options.cache ?? DEFAULT_CACHE_LIMITS);
+    this.now = (options.clock ?? Date.now)();
+    this.unsubscribe = store.onChange(() => this.invalidate());
   }
 
   /** Documents held and their bytes (compressed forms included), for status and tests. */
@@ -118,36 +128,58 @@ export class FeedPublisher {
     return key === MERGED_KEY || this.sources.get(key) !== undefined;
   }
 
+  /** What kind of our documents `path` names (the query is not looked at), or undefined for none. */
+  routeOf(path: string): 'index' | 'opml' | 'feed' | 'archive' | undefined {
+    const ref = parseSitePath(path);
+    if (ref === undefined) return undefined;
+    if (ref.kind !== 'feed') return ref.kind;
+    if (!this.hasKey(ref.key)) return undefined;
+    return ref.page === undefined ? 'feed' : 'archive';
+  }
+
+  /** The document as rendered since the last change, if it is; what the hot path answers from. */
+  cached(origin: string, path: string, query: string): RenderedDocument | undefined {
+    return this.cache.get(`${origin}\n${path}\n${query}`);
+  }
+
   /**
    * The document at `path` with query string `query` (no `?`), self links built on `origin`;
-   * undefined when the path names nothing we publish. Throws RequestParameterError for a bad
-   * parameter and RequestNotFoundError for an archive page that does not exist.
+   * undefined when the path names nothing we publish. Rejects with RequestParameterError for a
+   * bad parameter and RequestNotFoundError for an archive page that does not exist.
    */
-  document(origin: string, path: string, query: string): RenderedDocument | undefined {
-    this.sync();
+  document(origin: string, path: string, query: string): Promise<RenderedDocument | undefined> {
     const cacheKey = `${origin}\n${path}\n${query}`;
     const hit = this.cache.get(cacheKey);
-    if (hit) return hit;
+    if (hit) return Promise.resolve(hit);
     const ref = parseSitePath(path);
-    if (ref === undefined || (ref.kind === 'feed' && !this.hasKey(ref.key))) return undefined;
-    const doc = this.renderRef(ref, origin, query);
-    this.cache.set(cacheKey, doc);
-    return doc;
+    if (ref === undefined || (ref.kind === 'feed' && !this.hasKey(ref.key))) return Promise.resolve(undefined);
+    let pending = this.inFlight.get(cacheKey);
+    if (!pending) {
+      const generation = this.generation;
+      pending = this.renderRef(ref, origin, query).then((doc) => {
+        if (generation === this.generation) this.cache.set(cacheKey, doc);
+        return doc;
+      }).finally(() => {
+        if (this.inFlight.get(cacheKey) === pending) this.inFlight.delete(cacheKey);
+      });
+      this.inFlight.set(cacheKey, pending);
+    }
+    return pending;
   }
 
   /** A feed by its parts; the same document `document()` serves for the equivalent URL. */
-  render(query: FeedQuery): RenderedFeed {
+  async render(query: FeedQuery): Promise<RenderedFeed> {
     const filter = filterQuery({ limit: query.limit, q: query.q, lang: query.lang }, query.page === undefined);
-    const doc = this.document(query.origin, feedPath(query.key, query.format, query.page), filter.slice(1));
+    const doc = await this.document(query.origin, feedPath(query.key, query.format, query.page), filter.slice(1));
     if (!doc) throw new RequestNotFoundError(`no feed ${JSON.stringify(query.key)}`);
     return doc;
   }
 
   /** Every path a static copy of the site needs: index, OPML, and each feed with all its archive pages. */
-  paths(): string[] {
+  async paths(): Promise<string[]> {
     const paths = ['/', OPML_PATH];
     for (const key of this.keys()) {
-      const pages = pageCount(this.matching(key, {}).length);
+      const pages = pageCount(await this.store.count(storeFilter(key, {})));
       for (const format of Object.keys(FORMATS) as FeedFormat[]) {
         paths.push(feedPath(key, format));
         for (let page = 1; page <= pages; page += 1) paths.push(feedPath(key, format, page));
@@ -157,26 +189,27 @@ export class FeedPublisher {
   }
 
   /** The view a feed document is rendered from. */
-  view(ref: Extract<DocumentRef, { kind: 'feed' }>, origin: string, query: string): FeedView {
-    this.sync();
+  async view(ref: Extract<DocumentRef, { kind: 'feed' }>, origin: string, query: string): Promise<FeedView> {
     const filter = parseFeedFilter(query, { paged: ref.page !== undefined });
-    const matching = this.matching(ref.key, filter);
+    const narrowed = storeFilter(ref.key, filter);
+    const total = await this.store.count(narrowed);
     const subscriptionUrl = `${origin}${feedPath(ref.key, ref.format)}${filterQuery(filter, false)}`;
     const pageUrl = (page: number): string => `${origin}${feedPath(ref.key, ref.format, page)}${filterQuery(filter, false)}`;
     let items: Article[];
     let pages: PageLinks = {};
     let archive = false;
     if (ref.page === undefined) {
-      items = matching.slice(0, filter.limit ?? DEFAULT_LIMIT);
+      items = await this.store.newest(narrowed, filter.limit ?? DEFAULT_LIMIT);
       // RFC 5005 §4: the subscription document links the newest archive document.
-      if (matching.length > 0) pages = { prevArchive: pageUrl(newestPage(matching.length)) };
+      if (total > 0) pages = { prevArchive: pageUrl(newestPage(total)) };
     } else {
-      const last = pageCount(matching.length);
+      const last = pageCount(total);
       if (ref.page > last) {
         throw new RequestNotFoundError(`archive page ${ref.page} does not exist yet; the newest is ${last}`);
       }
-      items = pageItems(this.matching(ref.key, filter, 'arrival'), ref.page);
-      archive = isCompletePage(ref.page, matching.length);
+      // Page N holds arrivals (N-1)*size+1 … N*size, newest first as feeds list them.
+      items = (await this.store.byArrival(narrowed, (ref.page - 1) * ARCHIVE_PAGE_SIZE, ARCHIVE_PAGE_SIZE)).reverse();
+      archive = isCompletePage(ref.page, total);
       // A complete page always links the next one, which exists from the moment it is complete:
       // its bytes then never change.
       pages = { current: subscriptionUrl };
@@ -205,22 +238,9 @@ export class FeedPublisher {
     return view;
   }
 
-  /**
-   * Articles of `key` passing `filter`, newest published first or in arrival order. The merged,
-   * unfiltered lists are the store's own, kept sorted as articles arrive; any other is built once
-   * per store change and kept, so re-rendering a feed costs its items, not the archive's size.
-   */
-  private matching(key: string, filter: FeedFilter, order: 'newest' | 'arrival' = 'newest'): readonly Article[] {
-    const all = order === 'newest' ? this.store.list() : this.store.arrivalOrder();
-    if (key === MERGED_KEY && filter.q === undefined && filter.lang === undefined) return all;
-    const memoKey = `${order}\n${key}\n${filter.q ?? ''}\n${filter.lang ?? ''}`;
-    let out = this.matches.get(memoKey);
-    if (!out) {
-      out = all.filter((article) => (key === MERGED_KEY || article.source === key) && matchesFilter(article, filter));
-      this.matches.set(memoKey, out);
-      if (this.matches.size > MATCH_MEMO_ENTRIES) this.matches.delete(this.matches.keys().next().value!);
-    }
-    return out;
+  /** Stops following the store's changes. */
+  close(): void {
+    this.unsubscribe();
   }
 
   private listing(key: string, origin: string): FeedListing {
@@ -250,9 +270,9 @@ export class FeedPublisher {
     };
   }
 
-  private renderRef(ref: DocumentRef, origin: string, query: string): RenderedDocument {
+  private async renderRef(ref: DocumentRef, origin: string, query: string): Promise<RenderedDocument> {
     if (ref.kind === 'feed') {
-      const view = this.view(ref, origin, query);
+      const view = await this.view(ref, origin, query);
       const body = Buffer.from(FORMATS[ref.format].render(view), 'utf8');
       return new RenderedDocument(body, FORMATS[ref.format].contentType, view.updated > PLAUSIBLE_FROM ? view.updated : 0);
     }
@@ -261,8 +281,8 @@ export class FeedPublisher {
       // The list names feeds, not articles: it changes only with feeds/, so it states no date.
       return new RenderedDocument(Buffer.from(renderOpml({ title: MERGED_TITLE, feeds }), 'utf8'), OPML_TYPE, 0);
     }
-    const articles = this.store.list().slice(0, DEFAULT_LIMIT).map((a) => plausibleArticle(a, this.now));
-    const total = this.store.size;
+    const articles = (await this.store.newest({}, DEFAULT_LIMIT)).map((a) => plausibleArticle(a, this.now));
+    const total = await this.store.count({});
     const newest = newestPage(total);
     const body = renderIndexPage({
       title: MERGED_TITLE,
@@ -289,11 +309,9 @@ export class FeedPublisher {
   }
 
   /** Drops every document when the store has changed, and reads the clock for the new version. */
-  private sync(): void {
-    if (this.cachedVersion === this.store.version) return;
+  private invalidate(): void {
+    this.generation += 1;
     this.cache.clear();
-    this.matches.clear();
-    this.cachedVersion = this.store.version;
     this.now = (this.options.clock ?? Date.now)();
   }
 }
