@@ -23,16 +23,19 @@ export interface ArticleRow {
 
 export const ARTICLE_COLUMNS = [
   'arrival', 'id', 'canonical_url', 'url', 'source', 'source_arrival', 'language', 'title', 'author',
-  'published', 'archived', 'modified', 'image_url', 'image_caption', 'summary', 'content_html',
+  'published', 'archived', 'modified', 'image_url', 'image_caption',
 ] as const;
 
 /** Values for ARTICLE_COLUMNS, in order. */
 export function articleParams(a: Article, arrival: number, sourceArrival: number): unknown[] {
   return [
     arrival, a.id, a.canonicalUrl, a.url, a.source, sourceArrival, a.language, a.title, a.author ?? null,
-    a.published, a.archived, a.modified, a.image?.url ?? null, a.image?.caption ?? null, a.summary, a.contentHtml,
+    a.published, a.archived, a.modified, a.image?.url ?? null, a.image?.caption ?? null,
   ];
 }
+
+/** Rows as lists read them: the metadata and the body, joined on arrival. */
+export const ARTICLE_SELECT = 'SELECT a.*, b.summary, b.content_html FROM articles a JOIN article_bodies b ON b.arrival = a.arrival';
 
 export function articleFromRow(r: ArticleRow): Article {
   const article: Article = {

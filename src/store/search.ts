@@ -4,23 +4,22 @@ import type { Article } from '../model.js';
  * Keyword search from an index, the same in every engine (issue #10). `q` matches a
  * case-insensitive substring of an article's title or body text. SQLite's FTS5 trigram tokenizer
  * matches nothing under three characters and PostgreSQL's pg_trgm ignores CJK under a C locale,
- * yet most Chinese words are two characters; so the tokens are made here:
+ * yet most Chinese words are two characters; so the tokens are made here, in three fields:
  *
- * - every CJK character, and every two adjacent ones (`台湾` → 台, 湾, 台湾);
- * - in runs of other letters and digits, every substring of one to three characters.
+ * - `grams`: every CJK character, and every one- and two-character substring of other words;
+ * - `cjk`: each run of CJK characters as its overlapping pairs, in order (`台湾选举` → 台湾 湾选
+ *   选举), then a separator;
+ * - `latin`: each run of other letters and digits as its overlapping triples, then a separator.
  *
- * A query of one or two CJK characters, or one to three other characters, is one token whose
- * presence means the substring is there. Anything else asks for all its tokens (a candidate set
- * that cannot miss a match) and each candidate is checked against the stored text, so there are
- * no false positives either.
+ * A query that is one run asks for one gram, or for its pairs (triples) as a phrase: consecutive
+ * positions, which the text has exactly where it holds those characters in a row. So such a query
+ * is answered by the index alone, with no false positives and no misses. A query of several runs
+ * (`第7篇`, `trump and`) asks for each run and checks each candidate's text.
  */
 
 /** Characters indexed one by one and in adjacent pairs: Han, kana and Hangul have no spaces between words. */
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const WORD = /[\p{L}\p{N}]/u;
-/** Substrings of other words are indexed up to this length: three, as trigram indexes do. */
-const GRAM = 3;
-
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
 
 /** Title and body as lower-cased NFKC plain text: a keyword must not match markup (`img`, `href`). */
@@ -57,51 +56,66 @@ function runs(text: string): Run[] {
   return out;
 }
 
-function runTokens(run: Run, into: Set<string>): void {
-  const { chars } = run;
-  const longest = run.cjk ? 2 : GRAM;
-  for (let i = 0; i < chars.length; i += 1) {
-    let token = '';
-    for (let n = 0; n < longest && i + n < chars.length; n += 1) {
-      token += chars[i + n];
-      into.add(token);
-    }
-  }
-}
+/** Between runs in the `cjk` and `latin` fields: not a pair nor a triple, so no phrase spans it. */
+const SEPARATOR = 'x';
 
-/** The distinct tokens of a search text, in first-seen order. */
-export function indexTokens(text: string): string[] {
-  const tokens = new Set<string>();
-  for (const run of runs(text)) runTokens(run, tokens);
-  return [...tokens];
-}
-
-/** What a keyword asks of the index. */
-export interface SearchPlan {
-  /** Every one must be among an article's tokens; empty means the index cannot narrow (a query of punctuation). */
-  tokens: string[];
-  /** Whether the tokens alone decide a match; otherwise each candidate's text is checked. */
-  exact: boolean;
-  /** The substring a match contains. */
-  key: string;
-}
-
-/** The longest tokens covering a run of the query: one token if it is short, else its overlapping grams. */
-function queryRunTokens(run: Run): string[] {
-  const size = run.cjk ? 2 : GRAM;
-  const { chars } = run;
-  if (chars.length <= size) return [chars.join('')];
+/** The overlapping `size`-character pieces of a run; a shorter run has none. */
+function pieces(chars: readonly string[], size: number): string[] {
   const out: string[] = [];
   for (let i = 0; i + size <= chars.length; i += 1) out.push(chars.slice(i, i + size).join(''));
   return out;
 }
 
+/** What the index holds for one article: three space-separated token lists. */
+export interface IndexEntry {
+  grams: string;
+  cjk: string;
+  latin: string;
+}
+
+export function indexEntry(text: string): IndexEntry {
+  const grams = new Set<string>();
+  const cjk: string[] = [];
+  const latin: string[] = [];
+  for (const run of runs(text)) {
+    if (run.cjk) {
+      for (const ch of run.chars) grams.add(ch);
+      cjk.push(...pieces(run.chars, 2), SEPARATOR);
+    } else {
+      for (const piece of [...pieces(run.chars, 1), ...pieces(run.chars, 2)]) grams.add(piece);
+      latin.push(...pieces(run.chars, 3), SEPARATOR);
+    }
+  }
+  return { grams: [...grams].join(' '), cjk: cjk.join(' '), latin: latin.join(' ') };
+}
+
+/** What one run of a query asks of the index: a field and the tokens that must stand there in a row. */
+export interface RunQuery {
+  field: keyof IndexEntry;
+  /** One token (a gram), or a phrase of pairs or triples in order. */
+  tokens: string[];
+}
+
+/** What a keyword asks of the index. */
+export interface SearchPlan {
+  /** Every one must match; empty means the index cannot narrow (a query of punctuation alone). */
+  runs: RunQuery[];
+  /** Whether the index alone decides a match; otherwise each candidate's text is checked. */
+  exact: boolean;
+  /** The substring a match contains. */
+  key: string;
+}
+
+function runQuery(run: Run): RunQuery {
+  const size = run.cjk ? 2 : 3;
+  if (run.chars.length < size) return { field: 'grams', tokens: [run.chars.join('')] };
+  return { field: run.cjk ? 'cjk' : 'latin', tokens: pieces(run.chars, size) };
+}
+
 export function searchPlan(q: string): SearchPlan {
   const key = searchKey(q);
   const parts = runs(key);
-  const tokens = [...new Set(parts.flatMap(queryRunTokens))].sort();
-  // One run that is one whole token: the text has it as a substring exactly when an article has the token.
   const only = parts.length === 1 ? parts[0]! : undefined;
-  const exact = only !== undefined && Array.from(key).length === only.chars.length && only.chars.length <= (only.cjk ? 2 : GRAM);
-  return { tokens, exact, key };
+  const exact = only !== undefined && Array.from(key).length === only.chars.length;
+  return { runs: parts.map(runQuery), exact, key };
 }

@@ -6,8 +6,8 @@ import type { Article } from '../model.js';
 import type { FeedState } from './feedState.js';
 import type { FullTextCounts, PendingFullText } from './fullTextState.js';
 import { MIGRATIONS_TABLE, migrationsFor } from './migrations.js';
-import { indexTokens, searchPlan, searchText } from './search.js';
-import { articleFromRow, articleParams, ARTICLE_COLUMNS, feedStateFromJson, type ArticleRow } from './rows.js';
+import { indexEntry, searchPlan, searchText, type SearchPlan } from './search.js';
+import { articleFromRow, articleParams, ARTICLE_COLUMNS, ARTICLE_SELECT, feedStateFromJson, type ArticleRow } from './rows.js';
 import type { ArticleFilter, ContentUpdate, FileMark, InsertResult, Store } from './store.js';
 
 /**
@@ -28,31 +28,47 @@ const PRAGMAS = [
 /** How often another process's commits are looked for (PRAGMA data_version), in ms. */
 const CHANGE_POLL_MS = 1_000;
 
+/**
+ * Past this many index candidates, a list walks its order's index and asks the search index
+ * about each row until it has enough, instead of collecting every candidate first: a keyword in
+ * a third of a million articles then costs a few hundred probes, not a million-row sort.
+ */
+const COLLECT_CANDIDATES_UP_TO = 20_000;
+
 interface Clause {
   sql: string;
   params: unknown[];
 }
 
-/** The WHERE clause of a filter; `q` asks the token index, then checks the text unless the tokens decide. */
-function where(filter: ArticleFilter): Clause {
+/** The FTS5 query of a plan: each run's gram, or its pairs or triples as a phrase, in its field. */
+export function matchExpression(plan: SearchPlan): string | undefined {
+  if (plan.runs.length === 0) return undefined;
+  return plan.runs.map((r) => `${r.field} : "${r.tokens.join(' ')}"`).join(' AND ');
+}
+
+/** The WHERE clause of a filter; `q` asks the search index, then checks the text unless the index decides. */
+function where(filter: ArticleFilter, candidates: 'collect' | 'probe' = 'collect'): Clause {
   const parts: string[] = [];
   const params: unknown[] = [];
   if (filter.source !== undefined) {
-    parts.push('source = ?');
+    parts.push('a.source = ?');
     params.push(filter.source);
   }
   if (filter.language !== undefined) {
-    parts.push('language = ?');
+    parts.push('a.language = ?');
     params.push(filter.language);
   }
   if (filter.q !== undefined) {
     const plan = searchPlan(filter.q);
-    if (plan.tokens.length > 0) {
-      parts.push('arrival IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)');
-      params.push(plan.tokens.map((t) => `"${t}"`).join(' '));
+    const match = matchExpression(plan);
+    if (match !== undefined) {
+      parts.push(candidates === 'collect'
+        ? 'a.arrival IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)'
+        : 'EXISTS (SELECT 1 FROM search_index WHERE search_index MATCH ? AND rowid = a.arrival)');
+      params.push(match);
     }
     if (!plan.exact) {
-      parts.push('instr((SELECT body FROM search_text WHERE search_text.arrival = articles.arrival), ?) > 0');
+      parts.push('instr((SELECT body FROM search_text t WHERE t.arrival = a.arrival), ?) > 0');
       params.push(plan.key);
     }
   }
@@ -96,13 +112,15 @@ export class SqliteStore implements Store {
       nextArrival: db.prepare<[], { n: number }>('SELECT COALESCE(MAX(arrival), 0) + 1 AS n FROM articles'),
       nextSourceArrival: db.prepare<[string], { n: number }>('SELECT COALESCE(MAX(source_arrival), 0) + 1 AS n FROM articles WHERE source = ?'),
       insert: db.prepare(`INSERT INTO articles (${ARTICLE_COLUMNS.join(', ')}) VALUES (${ARTICLE_COLUMNS.map(() => '?').join(', ')})`),
+      insertBody: db.prepare('INSERT INTO article_bodies (arrival, summary, content_html) VALUES (?, ?, ?)'),
       insertText: db.prepare('INSERT INTO search_text (arrival, body) VALUES (?, ?)'),
-      insertTokens: db.prepare('INSERT INTO search_index (rowid, tokens) VALUES (?, ?)'),
-      arrivalOf: db.prepare<[string], { arrival: number }>('SELECT arrival FROM articles WHERE id = ?'),
-      update: db.prepare('UPDATE articles SET content_html = ?, summary = ?, modified = ?, language = ?, image_url = ?, image_caption = ? WHERE arrival = ?'),
+      insertTokens: db.prepare('INSERT INTO search_index (rowid, grams, cjk, latin) VALUES (?, ?, ?, ?)'),
+      update: db.prepare('UPDATE articles SET modified = ?, language = ?, image_url = ?, image_caption = ? WHERE arrival = ?'),
+      updateBody: db.prepare('UPDATE article_bodies SET summary = ?, content_html = ? WHERE arrival = ?'),
       updateText: db.prepare('UPDATE search_text SET body = ? WHERE arrival = ?'),
       deleteTokens: db.prepare('DELETE FROM search_index WHERE rowid = ?'),
-      get: db.prepare<[string], ArticleRow>('SELECT * FROM articles WHERE id = ?'),
+      get: db.prepare<[string], ArticleRow>(`${ARTICLE_SELECT} WHERE a.id = ?`),
+      candidates: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM search_index WHERE search_index MATCH ?'),
     };
   }
 
@@ -139,10 +157,21 @@ export class SqliteStore implements Store {
     const arrival = s.nextArrival.get()!.n;
     const sourceArrival = s.nextSourceArrival.get(article.source)!.n;
     s.insert.run(...articleParams(article, arrival, sourceArrival));
-    const text = searchText(article);
-    s.insertText.run(arrival, text);
-    s.insertTokens.run(arrival, indexTokens(text).join(' '));
+    s.insertBody.run(arrival, article.summary, article.contentHtml);
+    this.index(arrival, searchText(article), false);
     return { result: 'added', arrival };
+  }
+
+  private index(arrival: number, text: string, replace: boolean): void {
+    const s = this.statements;
+    const entry = indexEntry(text);
+    if (replace) {
+      s.updateText.run(text, arrival);
+      s.deleteTokens.run(arrival);
+    } else {
+      s.insertText.run(arrival, text);
+    }
+    s.insertTokens.run(arrival, entry.grams, entry.cjk, entry.latin);
   }
 
   insert(article: Article): Promise<InsertResult> {
@@ -162,15 +191,11 @@ export class SqliteStore implements Store {
     return this.run(`updating article ${id}`, () => {
       const s = this.statements;
       this.db.transaction(() => {
-        const row = s.arrivalOf.get(id);
+        const row = s.get.get(id);
         if (!row) throw new StoreError(`${this.location}: no article ${id} to update`);
-        const current = s.get.get(id)!;
-        s.update.run(content.contentHtml, content.summary, content.modified, content.language,
-          content.image?.url ?? null, content.image?.caption ?? null, row.arrival);
-        const text = searchText({ title: current.title, contentHtml: content.contentHtml });
-        s.updateText.run(text, row.arrival);
-        s.deleteTokens.run(row.arrival);
-        s.insertTokens.run(row.arrival, indexTokens(text).join(' '));
+        s.update.run(content.modified, content.language, content.image?.url ?? null, content.image?.caption ?? null, row.arrival);
+        s.updateBody.run(content.summary, content.contentHtml, row.arrival);
+        this.index(row.arrival, searchText({ title: row.title, contentHtml: content.contentHtml }), true);
       }).immediate();
       this.changed();
     });
@@ -187,29 +212,48 @@ export class SqliteStore implements Store {
     return this.run('looking up an article', () => this.statements.find.get(canonicalUrl, id));
   }
 
+  /** Full articles for arrival numbers, in the order given. */
+  private articles(arrivals: readonly number[]): Article[] {
+    if (arrivals.length === 0) return [];
+    const rows = this.db.prepare<number[], ArticleRow>(`${ARTICLE_SELECT} WHERE a.arrival IN (${arrivals.map(() => '?').join(', ')})`).all(...arrivals);
+    const byArrival = new Map(rows.map((r) => [r.arrival, r]));
+    return arrivals.map((n) => articleFromRow(byArrival.get(n)!));
+  }
+
+  /** How a keyword's candidates are best met: collected when few, probed row by row when many. */
+  private strategy(filter: ArticleFilter): 'collect' | 'probe' {
+    if (filter.q === undefined) return 'collect';
+    const match = matchExpression(searchPlan(filter.q));
+    if (match === undefined) return 'collect';
+    return this.statements.candidates.get(match)!.n > COLLECT_CANDIDATES_UP_TO ? 'probe' : 'collect';
+  }
+
+  /** Arrival numbers of the articles passing `filter`, in `order`, from `offset`. */
+  private keys(filter: ArticleFilter, order: string, limit: number, offset: number): number[] {
+    const w = where(filter, this.strategy(filter));
+    return this.db.prepare<unknown[], { arrival: number }>(`SELECT a.arrival FROM articles a ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .all(...w.params, limit, offset).map((r) => r.arrival);
+  }
+
   newest(filter: ArticleFilter, limit: number): Promise<Article[]> {
-    return this.run('listing articles', () => {
-      const w = where(filter);
-      const rows = this.db.prepare<unknown[], ArticleRow>(`SELECT * FROM articles ${w.sql} ORDER BY published DESC, id LIMIT ?`).all(...w.params, limit);
-      return rows.map(articleFromRow);
-    });
+    return this.run('listing articles', () => this.articles(this.keys(filter, 'a.published DESC, a.id', limit, 0)));
   }
 
   byArrival(filter: ArticleFilter, offset: number, limit: number): Promise<Article[]> {
     return this.run('listing articles', () => {
-      let rows: ArticleRow[];
       const plain = filter.q === undefined && filter.language === undefined;
+      let keys: number[];
       if (plain && filter.source === undefined) {
         // Arrival numbers have no gaps: rank n is arrival n.
-        rows = this.db.prepare<unknown[], ArticleRow>('SELECT * FROM articles WHERE arrival > ? AND arrival <= ? ORDER BY arrival').all(offset, offset + limit);
+        keys = this.db.prepare<[number, number], { arrival: number }>('SELECT arrival FROM articles WHERE arrival > ? AND arrival <= ? ORDER BY arrival')
+          .all(offset, offset + limit).map((r) => r.arrival);
       } else if (plain) {
-        rows = this.db.prepare<unknown[], ArticleRow>('SELECT * FROM articles WHERE source = ? AND source_arrival > ? AND source_arrival <= ? ORDER BY source_arrival')
-          .all(filter.source, offset, offset + limit);
+        keys = this.db.prepare<[string, number, number], { arrival: number }>('SELECT arrival FROM articles WHERE source = ? AND source_arrival > ? AND source_arrival <= ? ORDER BY source_arrival')
+          .all(filter.source!, offset, offset + limit).map((r) => r.arrival);
       } else {
-        const w = where(filter);
-        rows = this.db.prepare<unknown[], ArticleRow>(`SELECT * FROM articles ${w.sql} ORDER BY arrival LIMIT ? OFFSET ?`).all(...w.params, limit, offset);
+        keys = this.keys(filter, 'a.arrival', limit, offset);
       }
-      return rows.map(articleFromRow);
+      return this.articles(keys);
     });
   }
 
@@ -220,19 +264,28 @@ export class SqliteStore implements Store {
         return this.db.prepare<[], { n: number }>('SELECT COALESCE(MAX(arrival), 0) AS n FROM articles').get()!.n;
       }
       if (plain) return this.statements.nextSourceArrival.get(filter.source!)!.n - 1;
+      if (filter.source === undefined && filter.language === undefined && filter.q !== undefined) {
+        // A keyword the index decides alone is counted by the index alone.
+        const plan = searchPlan(filter.q);
+        const match = matchExpression(plan);
+        if (plan.exact && match !== undefined) return this.statements.candidates.get(match)!.n;
+      }
       const w = where(filter);
-      return this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM articles ${w.sql}`).get(...w.params)!.n;
+      return this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM articles a ${w.sql}`).get(...w.params)!.n;
     });
   }
 
   async *each(batch: number): AsyncIterable<Article[]> {
-    const page = this.db.prepare<[number, number], ArticleRow>('SELECT * FROM articles WHERE arrival > ? ORDER BY arrival LIMIT ?');
     let after = 0;
     for (;;) {
-      const rows = await this.run('exporting articles', () => page.all(after, batch));
-      if (rows.length === 0) return;
-      after = rows.at(-1)!.arrival;
-      yield rows.map(articleFromRow);
+      const articles = await this.run('exporting articles', () => {
+        const keys = this.db.prepare<[number, number], { arrival: number }>('SELECT arrival FROM articles WHERE arrival > ? ORDER BY arrival LIMIT ?')
+          .all(after, batch).map((r) => r.arrival);
+        if (keys.length > 0) after = keys.at(-1)!;
+        return this.articles(keys);
+      });
+      if (articles.length === 0) return;
+      yield articles;
     }
   }
 

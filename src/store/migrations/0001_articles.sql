@@ -1,6 +1,7 @@
 -- Written in the SQL that SQLite and PostgreSQL share: both engines run this file as it is.
 -- Times are epoch milliseconds. `arrival` numbers articles 1, 2, 3 … in storing order, with no
 -- gaps; `source_arrival` does the same within one source. RFC 5005 archive pages are cut by them.
+-- Bodies live in their own table: lists scan and sort small rows, and read 50 bodies at the end.
 CREATE TABLE articles (
   arrival INTEGER NOT NULL PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
@@ -16,9 +17,13 @@ CREATE TABLE articles (
   modified BIGINT NOT NULL,
   image_url TEXT,
   image_caption TEXT,
-  summary TEXT NOT NULL,
-  content_html TEXT NOT NULL,
   UNIQUE (source, source_arrival)
+);
+
+CREATE TABLE article_bodies (
+  arrival INTEGER NOT NULL PRIMARY KEY REFERENCES articles (arrival),
+  summary TEXT NOT NULL,
+  content_html TEXT NOT NULL
 );
 
 -- Feeds list newest published first, ties by id: one index per way a feed is narrowed.
