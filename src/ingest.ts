@@ -18,8 +18,22 @@ export function prepareArticle(draft: SourcedDraft, log: Log): Article {
   return normalizeArticle(draft, log);
 }
 
+/**
+ * No stored time is later than the storing process's clock: an archive file dated in the future
+ * is a typing error. Clamping here, once, means a published document depends on the store alone,
+ * never on the clock of the replica that renders it (issue #11).
+ */
+function notAfter(article: Article, now: number): Article {
+  if (article.archived <= now && article.published <= now && article.modified <= now) return article;
+  return { ...article, archived: Math.min(article.archived, now), published: Math.min(article.published, now), modified: Math.min(article.modified, now) };
+}
+
 export class Ingest {
-  constructor(private readonly store: Store, private readonly log: Log) {}
+  constructor(
+    private readonly store: Store,
+    private readonly log: Log,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Archive files of `folder` already imported, so a rescan reads only new or changed ones. */
   importedFiles(folder: string): Promise<Map<string, FileMark>> {
@@ -49,8 +63,10 @@ export class Ingest {
    * given, in one transaction: a first load of thousands of files commits in batches.
    */
   async storePrepared(articles: readonly Article[]): Promise<IngestResult[]> {
-    const results = await this.store.insertMany(articles);
-    return results.map((r, i) => (r.result === 'added' ? { result: 'added', article: articles[i]!, arrival: r.arrival } : r));
+    const now = this.now();
+    const stored = articles.map((a) => notAfter(a, now));
+    const results = await this.store.insertMany(stored);
+    return results.map((r, i) => (r.result === 'added' ? { result: 'added', article: stored[i]!, arrival: r.arrival } : r));
   }
 
   /**
@@ -71,7 +87,7 @@ export class Ingest {
     };
     if (article.image) draft.image = article.image.url;
     if (article.author !== undefined) draft.author = article.author;
-    const updated = { ...prepareArticle(draft, this.log), id: article.id };
+    const updated = notAfter({ ...prepareArticle(draft, this.log), id: article.id }, this.now());
     const content = { contentHtml: updated.contentHtml, summary: updated.summary, modified: updated.modified, language: updated.language };
     await this.store.updateContent(article.id, updated.image ? { ...content, image: updated.image } : content);
     return updated;

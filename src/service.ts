@@ -9,6 +9,7 @@ import type { Metrics } from './metrics.js';
 import { LiveRefresh, type LiveReport, type RunOptions } from './refresh/liveRefresh.js';
 import { statusDocument, type StatusDocument } from './refresh/status.js';
 import { FeedPublisher } from './render/publisher.js';
+import { LATEST_WRITABLE } from './render/time.js';
 import { intervalSeconds } from './scheduler.js';
 import { ArchiveDir, type ScanResult } from './sources/archiveDir.js';
 import { loadSourceDefinitions } from './sources/definitions.js';
@@ -68,11 +69,11 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
   for (const error of definitions.errors) log.error({ file: error.file, err: error.message }, 'source definition skipped');
   const sources = new SourceRegistry(definitions.sources);
   const store = await openStore(config);
-  const ingest = new Ingest(store, log);
+  const now = env.now ?? Date.now;
+  const ingest = new Ingest(store, log, now);
   const seeds = new ArchiveDir(config.seedsDir, { ingest, sources, log });
   const feedStates = new FeedStates(store);
   const fullTextState = new FullTextState(store);
-  const now = env.now ?? Date.now;
   // One signal stops every request of a refresh, feed or article page, when the process shuts down.
   const halt = new AbortController();
   const fetchSettings = { timeoutMs: config.fetchTimeoutMs, maxBytes: config.maxFeedBytes, signal: halt.signal };
@@ -96,7 +97,9 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
     fetch: fetchSettings,
     stop: halt.signal,
   });
-  const publisher = new FeedPublisher(store, sources, { ttlMinutes: Math.round(intervalSeconds(config.cron) / 60) });
+  // Stored times are never later than the clock that stored them (src/ingest.ts), so documents
+  // need no clock of their own: every replica renders the same bytes from the same store.
+  const publisher = new FeedPublisher(store, sources, { ttlMinutes: Math.round(intervalSeconds(config.cron) / 60), clock: () => LATEST_WRITABLE });
 
   let running: Promise<RefreshReport> | undefined;
   let loaded = false;
