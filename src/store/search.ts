@@ -1,4 +1,5 @@
 import type { Article } from '../model.js';
+import { foldScript } from '../normalize/script.js';
 
 /**
  * Keyword search from an index, the same in every engine (issue #10). `q` matches a
@@ -15,24 +16,35 @@ import type { Article } from '../model.js';
  * positions, which the text has exactly where it holds those characters in a row. So such a query
  * is answered by the index alone, with no false positives and no misses. A query of several runs
  * (`第7篇`, `trump and`) asks for each run and checks each candidate's text.
+ *
+ * Both the text and the keyword are folded to Simplified characters (foldScript, OpenCC's
+ * character table), so `臺灣` finds `台湾` and the reverse (issue #14). Changing what these two
+ * functions return changes what the index holds: bump SEARCH_TEXT_VERSION, and every engine
+ * rebuilds its index at the next start.
  */
+
+/** The version of searchText's output; an engine whose index was built by another rebuilds it. */
+export const SEARCH_TEXT_VERSION = 2;
 
 /** Characters indexed one by one and in adjacent pairs: Han, kana and Hangul have no spaces between words. */
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const WORD = /[\p{L}\p{N}]/u;
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
 
-/** Title and body as lower-cased NFKC plain text: a keyword must not match markup (`img`, `href`). */
+/**
+ * Title and body as lower-cased NFKC plain text in Simplified characters: a keyword must not
+ * match markup (`img`, `href`), and matches either script.
+ */
 export function searchText(article: Pick<Article, 'title' | 'contentHtml'>): string {
   const body = article.contentHtml
     .replace(/<[^>]*>/g, ' ')
     .replace(/&(?:lt|gt|quot|#39|amp);/g, (e) => ENTITIES[e]!);
-  return `${article.title}\n${body}`.normalize('NFKC').toLowerCase();
+  return foldScript(`${article.title}\n${body}`.normalize('NFKC').toLowerCase());
 }
 
-/** A keyword as it is matched: NFKC, lower-cased, trimmed (what searchText does to the text). */
+/** A keyword as it is matched: NFKC, lower-cased, trimmed, folded (what searchText does to the text). */
 export function searchKey(q: string): string {
-  return q.normalize('NFKC').toLowerCase().trim();
+  return foldScript(q.normalize('NFKC').toLowerCase().trim());
 }
 
 type Run = { cjk: boolean; chars: string[] };

@@ -6,8 +6,8 @@ import type { Article } from '../model.js';
 import type { FeedState } from './feedState.js';
 import type { FullTextCounts, PendingFullText } from './fullTextState.js';
 import { MIGRATIONS_TABLE, migrationsFor } from './migrations.js';
-import { indexEntry, searchPlan, searchText, type SearchPlan } from './search.js';
-import { articleFromRow, articleParams, ARTICLE_COLUMNS, ARTICLE_SELECT, feedStateFromJson, type ArticleRow } from './rows.js';
+import { indexEntry, searchPlan, searchText, SEARCH_TEXT_VERSION, type SearchPlan } from './search.js';
+import { articleFromRow, articleParams, ARTICLE_COLUMNS, ARTICLE_SELECT, feedStateFromJson, wellFormed, type ArticleRow } from './rows.js';
 import type { ArticleFilter, ContentUpdate, FileMark, InsertResult, Store } from './store.js';
 
 /**
@@ -99,6 +99,7 @@ export class SqliteStore implements Store {
       db = new Database(file);
       for (const pragma of PRAGMAS) db.pragma(pragma);
       migrate(db);
+      reindexIfStale(db);
     } catch (err) {
       throw new StoreError(`${file}: cannot open the SQLite database: ${(err as Error).message}`);
     }
@@ -157,7 +158,7 @@ export class SqliteStore implements Store {
     const arrival = s.nextArrival.get()!.n;
     const sourceArrival = s.nextSourceArrival.get(article.source)!.n;
     s.insert.run(...articleParams(article, arrival, sourceArrival));
-    s.insertBody.run(arrival, article.summary, article.contentHtml);
+    s.insertBody.run(arrival, wellFormed(article.summary), wellFormed(article.contentHtml));
     this.index(arrival, searchText(article), false);
     return { result: 'added', arrival };
   }
@@ -194,7 +195,7 @@ export class SqliteStore implements Store {
         const row = s.get.get(id);
         if (!row) throw new StoreError(`${this.location}: no article ${id} to update`);
         s.update.run(content.modified, content.language, content.image?.url ?? null, content.image?.caption ?? null, row.arrival);
-        s.updateBody.run(content.summary, content.contentHtml, row.arrival);
+        s.updateBody.run(wellFormed(content.summary), wellFormed(content.contentHtml), row.arrival);
         this.index(row.arrival, searchText({ title: row.title, contentHtml: content.contentHtml }), true);
       }).immediate();
       this.changed();
@@ -387,6 +388,44 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
     return Promise.resolve();
   }
+}
+
+/** Where the index records which searchText built it. */
+const SEARCH_VERSION_KEY = 'search_text_version';
+/** Articles re-tokenised per statement while rebuilding the index. */
+const REINDEX_BATCH = 500;
+
+/**
+ * Rebuilds search_text and search_index when searchText has changed since they were built
+ * (SEARCH_TEXT_VERSION; version 2 folds Traditional characters to Simplified). One transaction:
+ * a process killed midway leaves the old index, and the next start rebuilds again.
+ */
+function reindexIfStale(db: Database.Database): void {
+  const version = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const current = (): boolean => version.get(SEARCH_VERSION_KEY)?.value === String(SEARCH_TEXT_VERSION);
+  if (current()) return;
+  const batch = db.prepare<[number, number], { arrival: number; title: string; content_html: string }>(
+    'SELECT a.arrival, a.title, b.content_html FROM articles a JOIN article_bodies b ON b.arrival = a.arrival WHERE a.arrival > ? ORDER BY a.arrival LIMIT ?');
+  const insertText = db.prepare('INSERT INTO search_text (arrival, body) VALUES (?, ?)');
+  const insertTokens = db.prepare('INSERT INTO search_index (rowid, grams, cjk, latin) VALUES (?, ?, ?, ?)');
+  db.transaction(() => {
+    if (current()) return; // another process rebuilt it while this one waited for the lock
+    db.prepare('DELETE FROM search_text').run();
+    db.prepare("INSERT INTO search_index (search_index) VALUES ('delete-all')").run();
+    for (let after = 0; ;) {
+      const rows = batch.all(after, REINDEX_BATCH);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const text = searchText({ title: row.title, contentHtml: row.content_html });
+        const entry = indexEntry(text);
+        insertText.run(row.arrival, text);
+        insertTokens.run(row.arrival, entry.grams, entry.cjk, entry.latin);
+      }
+      after = rows.at(-1)!.arrival;
+    }
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(SEARCH_VERSION_KEY, String(SEARCH_TEXT_VERSION));
+  }).immediate();
 }
 
 function migrate(db: Database.Database): void {

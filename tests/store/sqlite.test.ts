@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import { SEARCH_TEXT_VERSION } from '../../src/store/search.js';
 import { StoreError } from '../../src/errors.js';
 import { tempDir } from '../support/tempDir.js';
 import { article, storeContract } from './contract.js';
@@ -83,5 +85,29 @@ describe('SQLite engine', () => {
     const again = SqliteStore.open(db);
     expect(await again.count({})).toBe(1);
     await again.close();
+  });
+
+  it('rebuilds a search index made by an earlier searchText, once', async () => {
+    const dir = await tempDir('feedrelay-reindex-');
+    dirs.push(dir);
+    const db = join(dir.path, 'feedrelay.db');
+    const first = SqliteStore.open(db);
+    await first.insertMany([article(1, { title: '臺灣選舉' }), article(2, { title: '台湾选举' })]);
+    await first.close();
+    // As a release before issue #14 left it: the text unfolded, no version recorded.
+    const raw = new Database(db);
+    raw.prepare("UPDATE search_text SET body = '臺灣選舉' WHERE arrival = 1").run();
+    raw.prepare('DELETE FROM search_index WHERE rowid = 1').run();
+    raw.prepare("INSERT INTO search_index (rowid, grams, cjk, latin) VALUES (1, '臺 灣 選 舉', '臺灣 灣選 選舉 x', '')").run();
+    raw.prepare("DELETE FROM meta WHERE key = 'search_text_version'").run();
+    raw.close();
+    const again = SqliteStore.open(db);
+    try {
+      expect(await again.count({ q: '台湾' })).toBe(2);
+      expect(await again.count({ q: '臺灣選舉' })).toBe(2);
+      expect(await again.getMeta('search_text_version')).toBe(String(SEARCH_TEXT_VERSION));
+    } finally {
+      await again.close();
+    }
   });
 });
