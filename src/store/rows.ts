@@ -26,11 +26,25 @@ export const ARTICLE_COLUMNS = [
   'published', 'archived', 'modified', 'image_url', 'image_caption',
 ] as const;
 
+/**
+ * A lone surrogate has no UTF-8 form: SQLite would store it as U+FFFD and PostgreSQL refuse it.
+ * No published document may carry one either (src/render/xml.ts), so it is dropped on the way in.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function wellFormed(s: string): string {
+  return s.replace(LONE_SURROGATE, '');
+}
+
+function optional(s: string | undefined): string | null {
+  return s === undefined ? null : wellFormed(s);
+}
+
 /** Values for ARTICLE_COLUMNS, in order. */
 export function articleParams(a: Article, arrival: number, sourceArrival: number): unknown[] {
   return [
-    arrival, a.id, a.canonicalUrl, a.url, a.source, sourceArrival, a.language, a.title, a.author ?? null,
-    a.published, a.archived, a.modified, a.image?.url ?? null, a.image?.caption ?? null,
+    arrival, a.id, a.canonicalUrl, a.url, a.source, sourceArrival, a.language, wellFormed(a.title), optional(a.author),
+    a.published, a.archived, a.modified, optional(a.image?.url), optional(a.image?.caption),
   ];
 }
 
