@@ -259,6 +259,8 @@ export class LiveRefresh {
         : batch.map((draft) => ({ draft, failure: undefined }));
       for (const { draft, failure } of prepared) {
         // Between two writes is the safe point to stop: the one before is whole, the next never begun.
+        // SQLite answers synchronously, so yield here, or a large batch holds the event loop (other feeds time out, readers wait).
+        await new Promise((resolve) => setImmediate(resolve));
         if (this.stopped) throw new Interrupted();
         try {
           const stored = await ingest.ingest(draft);
