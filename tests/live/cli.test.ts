@@ -59,7 +59,10 @@ afterEach(async () => {
   await removeLiveDirs(dirs);
 });
 
-describe('feedrelay refresh', () => {
+/** Each test starts `node --import tsx` once or twice; on a busy machine that alone can take many seconds. */
+const CLI_TIMEOUT_MS = 60_000;
+
+describe('feedrelay refresh', { timeout: CLI_TIMEOUT_MS }, () => {
   it('prints a table of every feed and exits 0 when each answered 200', async () => {
     await writeDefinitions(dirs.feeds, outletDefinitions(server));
     const run = await finished(cli(['refresh', ...liveArgs(dirs)]));
@@ -177,5 +180,5 @@ describe('a refresh killed with SIGKILL while it writes', () => {
     expect(new Set(urls).size).toBe(MANY);
     expect(after.size).toBe(MANY);
     expect(new Set([...after.values()].map((a) => a.title)).size).toBe(MANY);
-  }, 60_000);
+  }, CLI_TIMEOUT_MS);
 });
