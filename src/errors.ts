@@ -90,3 +90,8 @@ export class FullTextError extends FeedrelayError {
 export class StoreError extends FeedrelayError {
   override name = 'StoreError';
 }
+
+/** A document that could not be rendered, such as a script conversion whose worker failed. */
+export class RenderError extends FeedrelayError {
+  override name = 'RenderError';
+}

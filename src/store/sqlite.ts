@@ -236,8 +236,8 @@ export class SqliteStore implements Store {
       .all(...w.params, limit, offset).map((r) => r.arrival);
   }
 
-  newest(filter: ArticleFilter, limit: number): Promise<Article[]> {
-    return this.run('listing articles', () => this.articles(this.keys(filter, 'a.published DESC, a.id', limit, 0)));
+  newest(filter: ArticleFilter, limit: number, offset = 0): Promise<Article[]> {
+    return this.run('listing articles', () => this.articles(this.keys(filter, 'a.published DESC, a.id', limit, offset)));
   }
 
   byArrival(filter: ArticleFilter, offset: number, limit: number): Promise<Article[]> {

@@ -31,8 +31,11 @@ export interface Store {
   get(id: string): Promise<Article | undefined>;
   /** The stored article with this canonical URL or id, if any: what dedupe checks before normalising. */
   find(canonicalUrl: string, id: string): Promise<{ id: string } | undefined>;
-  /** Articles passing `filter`, newest published first (ties by id). */
-  newest(filter: ArticleFilter, limit: number): Promise<Article[]>;
+  /**
+   * Articles passing `filter`, newest published first (ties by id): ranks `offset + 1` …
+   * `offset + limit`, so that a caller filtering further (RSSHub's patterns) reads page by page.
+   */
+  newest(filter: ArticleFilter, limit: number, offset?: number): Promise<Article[]>;
   /** Articles passing `filter` ranked by arrival, oldest first: ranks `offset + 1` … `offset + limit`. */
   byArrival(filter: ArticleFilter, offset: number, limit: number): Promise<Article[]>;
   count(filter: ArticleFilter): Promise<number>;

@@ -120,6 +120,9 @@ export function storeContract(engine: string, harness: ContractHarness): void {
 
       it('lists newest published first', async () => {
         expect(ids(await store.newest({}, 3))).toEqual([article(30).id, article(29).id, article(28).id]);
+        expect(ids(await store.newest({}, 3, 2))).toEqual([article(28).id, article(27).id, article(26).id]);
+        expect(ids(await store.newest({ source: 'voa' }, 2, 1))).toEqual(ids((await store.newest({ source: 'voa' }, 3)).slice(1)));
+        expect(await store.newest({}, 5, 30)).toEqual([]);
       });
 
       it('breaks a tie in published time by id', async () => {
