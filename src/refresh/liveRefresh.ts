@@ -21,6 +21,9 @@ export const CONCURRENCY = 4;
  */
 export const MAX_NEW_ARTICLES_PER_FEED = 500;
 
+/** Items looked up in the store between two turns of the event loop. */
+const YIELD_EVERY = 200;
+
 
 export interface LiveRefreshDeps {
   sources: readonly SourceDefinition[];
@@ -251,7 +254,12 @@ export class LiveRefresh {
       for (const item of feed.skipped) log.warn({ feed: url, item: item.item, reason: item.reason }, 'feed item skipped');
       skipped = feed.skipped.length;
       const fresh = [];
-      for (const draft of feed.drafts) if (!(await ingest.isStored(draft))) fresh.push({ ...draft, source: source.id, language: source.language });
+      for (const [i, draft] of feed.drafts.entries()) {
+        // The store may answer synchronously (SQLite): a turn of the loop now and then keeps a
+        // 10,000-item feed from holding up every other feed and reader.
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+        if (!(await ingest.isStored(draft))) fresh.push({ ...draft, source: source.id, language: source.language });
+      }
       const batch = fresh.slice(0, MAX_NEW_ARTICLES_PER_FEED);
       const fullText = source.fullText ? this.deps.fullText : undefined;
       const prepared = fullText

@@ -430,10 +430,11 @@ function reindexIfStale(db: Database.Database): void {
 
 function migrate(db: Database.Database): void {
   db.exec(MIGRATIONS_TABLE);
-  const applied = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version));
+  const applied = db.prepare<[number], { version: number }>('SELECT version FROM schema_migrations WHERE version = ?');
   for (const m of migrationsFor('sqlite')) {
-    if (applied.has(m.version)) continue;
+    // Checked again inside the write lock: two processes opening a new database at once migrate it once.
     db.transaction(() => {
+      if (applied.get(m.version)) return;
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
     }).immediate();
