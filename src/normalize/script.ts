@@ -17,8 +17,17 @@ const FOLD: ReadonlyMap<string, string> = new Map(
   }),
 );
 
+/** The fold by UTF-16 unit for BMP sources (0: none), so the hot loop makes no strings; astral sources by code point. */
+const BMP = new Uint32Array(0x10000);
+const ASTRAL = new Map<number, string>();
+for (const [from, to] of FOLD) {
+  const code = from.codePointAt(0)!;
+  if (code > 0xffff) ASTRAL.set(code, to);
+  else BMP[code] = to.codePointAt(0)!;
+}
+
 /** Below this every character is outside the table: Latin text is returned as it is, quickly. */
-const FIRST_SOURCE = Math.min(...[...FOLD.keys()].map((c) => c.codePointAt(0)!));
+export const FIRST_SOURCE = Math.min(...[...FOLD.keys()].map((c) => c.codePointAt(0)!));
 
 export function foldScript(text: string): string {
   let out = '';
@@ -26,16 +35,27 @@ export function foldScript(text: string): string {
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
     if (code < FIRST_SOURCE) continue;
-    const wide = code >= 0xd800 && code <= 0xdbff && i + 1 < text.length;
-    const ch = wide ? text.slice(i, i + 2) : text[i]!;
-    const to = FOLD.get(ch);
+    let to: string | undefined;
+    let width = 1;
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      width = 2;
+      to = ASTRAL.get(text.codePointAt(i)!);
+    } else if (BMP[code] !== 0) {
+      to = String.fromCodePoint(BMP[code]!);
+    }
     if (to !== undefined) {
       out += text.slice(copied, i) + to;
-      copied = i + ch.length;
+      copied = i + width;
     }
-    if (wide) i += 1;
+    i += width - 1;
   }
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** Whether folding can change `text`: only characters from FIRST_SOURCE on can. */
+export function mayFold(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) if (text.charCodeAt(i) >= FIRST_SOURCE) return true;
+  return false;
 }
 
 /** The table itself, for tests that check its shape. */

@@ -1,7 +1,7 @@
 import { RE2JS } from 're2js';
 import { RequestParameterError } from '../errors.js';
 import type { Article } from '../model.js';
-import { foldScript } from '../normalize/script.js';
+import { foldScript, mayFold } from '../normalize/script.js';
 import type { SourceInfo } from '../sources/registry.js';
 
 /**
@@ -95,15 +95,16 @@ const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '
  * feeds name it with the article's byline after it where there is one (RSSHub joins authors
  * with a space), and the categories the outlet's name, as RSS `category` and JSON Feed `tags`.
  */
-export function filterFields(article: Article, source: SourceInfo): FilterFields {
+export function filterFields(article: Article, source: SourceInfo, fold = true): FilterFields {
   const description = article.contentHtml
     .replace(/<[^>]*>/g, ' ')
     .replace(/&(?:lt|gt|quot|#39|amp);/g, (e) => ENTITIES[e]!);
+  const f = fold ? foldScript : (s: string): string => s;
   return {
-    title: foldScript(article.title),
-    description: foldScript(description),
-    author: foldScript([source.title, article.author].filter(Boolean).join(' ')),
-    categories: [foldScript(source.name)],
+    title: f(article.title),
+    description: f(description),
+    author: f([source.title, article.author].filter(Boolean).join(' ')),
+    categories: [f(source.name)],
   };
 }
 
@@ -122,8 +123,20 @@ function compile(pattern: string, caseSensitive: boolean): Test {
   return (text) => re.test(text);
 }
 
-/** Whether an item passes, as RSSHub decides it (time aside: see `publishedSince`). */
+/** Whether an item passes, as RSSHub decides it (`filter_time` is the publisher's: it needs the clock). */
 export type ItemPredicate = (fields: FilterFields) => boolean;
+
+/**
+ * Whether an article passes `spec`, or undefined when it has no pattern. The text is folded only
+ * when a pattern holds a character folding can change: a pattern of Latin letters, digits and
+ * punctuation matches folded and unfolded text alike, and folding is most of the cost.
+ */
+export function articlePredicate(spec: ItemFilterSpec): ((article: Article, source: SourceInfo) => boolean) | undefined {
+  const test = itemPredicate(spec);
+  if (!test) return undefined;
+  const fold = Object.values(spec.patterns).some((p) => p !== undefined && mayFold(p));
+  return (article, source) => test(filterFields(article, source, fold));
+}
 
 /** The predicate of a filter spec, every pattern compiled once; undefined when it has no pattern. */
 export function itemPredicate(spec: ItemFilterSpec): ItemPredicate | undefined {

@@ -10,7 +10,7 @@ import { putPage, TextBatch, type ConvertTexts } from './convertText.js';
 import { DocumentCache, type CacheLimits } from './documentCache.js';
 import { type FeedItem, type FeedView, type PageLinks } from './feedView.js';
 import { DEFAULT_LIMIT, filterQuery, itemFilterSpec, parseFeedFilter, parsePageConversion, type FeedFilter } from './feedQuery.js';
-import { filterFields, itemPredicate } from './filters.js';
+import { articlePredicate } from './filters.js';
 import { INDEX_CSP, renderIndexPage, type IndexView } from './indexPage.js';
 import { renderJsonFeed } from './jsonFeed.js';
 import { renderOpml, type FeedListing } from './opml.js';
@@ -232,8 +232,8 @@ export class FeedPublisher {
     const subscriptionUrl = `${origin}${feedPath(ref.key, ref.format)}${linked}`;
     const pageUrl = (page: number): string => `${origin}${feedPath(ref.key, ref.format, page)}${linked}`;
     const spec = itemFilterSpec(filter);
-    const predicate = spec && itemPredicate(spec);
-    const keep = predicate === undefined ? () => true : (a: Article) => predicate(filterFields(a, this.sources.describe(a.source)));
+    const predicate = spec && articlePredicate(spec);
+    const keep = predicate === undefined ? () => true : (a: Article) => predicate(a, this.sources.describe(a.source));
     let items: Article[];
     let expires: number | undefined;
     let pages: PageLinks = {};
@@ -303,6 +303,8 @@ export class FeedPublisher {
         if (found.length === limit) break scanning;
       }
       if (page.length < FILTER_SCAN_PAGE) break;
+      // Filtering a page takes a few tens of milliseconds: let other requests in between pages.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     if (since === undefined || found.length === 0) return { items: found };
     return { items: found, expires: Math.min(...found.map((a) => a.published)) + seconds! * 1000 + 1 };
