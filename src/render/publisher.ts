@@ -63,6 +63,12 @@ export interface PublisherOptions {
   clock?: () => number;
   cache?: CacheLimits;
   /**
+   * The time of day, read by `filter_time` and by the cache for documents that expire with it;
+   * not `clock`, which the service sets to the latest writable date (stored times are clamped
+   * when stored). Default Date.now.
+   */
+  wallClock?: () => number;
+  /**
    * Converts text between scripts (`?opencc=`); by default a worker thread the publisher starts
    * on the first request for a conversion and stops on close.
    */
@@ -131,7 +137,7 @@ export class FeedPublisher {
     private readonly sources: SourceRegistry,
     private readonly options: PublisherOptions,
   ) {
-    this.cache = new DocumentCache(options.cache ?? DEFAULT_CACHE_LIMITS, options.clock ?? Date.now);
+    this.cache = new DocumentCache(options.cache ?? DEFAULT_CACHE_LIMITS, options.wallClock ?? Date.now);
     if (options.convert) {
       this.convertTexts = options.convert;
     } else {
@@ -287,7 +293,7 @@ export class FeedPublisher {
    * FILTER_SCAN_BUDGET. A `filter_time` result expires when its oldest item leaves the window.
    */
   private async scan(filter: ArticleFilter, limit: number, keep: (a: Article) => boolean, seconds: number | undefined): Promise<{ items: Article[]; expires?: number }> {
-    const since = seconds === undefined ? undefined : (this.options.clock ?? Date.now)() - seconds * 1000;
+    const since = seconds === undefined ? undefined : (this.options.wallClock ?? Date.now)() - seconds * 1000;
     const found: Article[] = [];
     const seen = new Set<string>();
     scanning: for (let offset = 0; offset < FILTER_SCAN_BUDGET && found.length < limit; offset += FILTER_SCAN_PAGE) {

@@ -30,7 +30,7 @@ const ARTICLES = [
   article(4, 'voa', 'trump tariffs', '<p>Economy news &amp; more.</p>'),
   article(5, 'dw', '天气预报', '<p>晴天，有广告。</p>'),
 ];
-/** When the tests read the clock: an hour after the newest article. */
+/** The wall clock the tests set: an hour after the newest article (the publisher's `clock`, the date ceiling, is 2030). */
 let now = T0 + 6 * HOUR;
 
 let store: SqliteStore;
@@ -44,7 +44,7 @@ const listed = async (query: string, path = '/feed.json'): Promise<number[]> => 
 
 beforeAll(async () => {
   store = await storeWith(ARTICLES);
-  publisher = await publisherOver(store, { clock: () => now });
+  publisher = await publisherOver(store, { wallClock: () => now });
 });
 afterAll(async () => {
   publisher?.close();
