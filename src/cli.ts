@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { parseCommandLine, parseConfig, usage } from './config.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, StoreError } from './errors.js';
 import { createLog } from './log.js';
 import { scheduleRefresh, intervalSeconds } from './scheduler.js';
 import { buildSite } from './build.js';
@@ -125,6 +125,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A bad setting, or a database that cannot be opened (unreachable, refused): one line, no stack.
+  if (err instanceof StoreError) {
+    console.error(`feedrelay: ${err.message}`);
+    process.exit(1);
+  }
   const message = err instanceof ConfigError ? `feedrelay: ${err.message}` : err;
   console.error(message);
   process.exit(2);

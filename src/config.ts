@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
 import { ConfigError } from './errors.js';
+import { isPostgresUrl, maskPassword } from './store/databaseUrl.js';
 
 /** Everything the process is told at start; read once, at the edge, and passed down. */
 export interface Config {
@@ -10,6 +11,8 @@ export interface Config {
   seedsDir: string;
   feedsDir: string;
   dataDir: string;
+  /** A PostgreSQL URL to store everything there; undefined keeps SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
   live: boolean;
   baseUrl: string | undefined;
   trustProxy: boolean;
@@ -45,6 +48,7 @@ export const OPTIONS: readonly Option[] = [
   { key: 'seedsDir', flag: 'seeds', env: 'FEEDRELAY_SEEDS', type: 'string', default: 'seeds', describe: 'archive folder, rescanned on every refresh' },
   { key: 'feedsDir', flag: 'feeds', env: 'FEEDRELAY_FEEDS', type: 'string', default: 'feeds', describe: 'source definitions, one JSON file per outlet' },
   { key: 'dataDir', flag: 'data', env: 'FEEDRELAY_DATA', type: 'string', default: 'data', describe: 'where fetched articles and feed state are stored' },
+  { key: 'databaseUrl', flag: 'database', env: 'DATABASE_URL', type: 'string', default: '', describe: 'postgres://user:password@host:5432/db to store in PostgreSQL (else SQLite in --data)' },
   { key: 'live', flag: 'live', env: 'FEEDRELAY_LIVE', type: 'boolean', default: 'false', describe: 'fetch the outlets\' live feeds' },
   { key: 'baseUrl', flag: 'base-url', env: 'FEEDRELAY_BASE_URL', type: 'string', default: '', describe: 'public address for self links (else taken from each request)' },
   { key: 'trustProxy', flag: 'trust-proxy', env: 'FEEDRELAY_TRUST_PROXY', type: 'boolean', default: 'false', describe: 'honour X-Forwarded-Proto and X-Forwarded-Host' },
@@ -92,6 +96,20 @@ function baseUrl(name: string, value: string): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name}: must be http(s): ${JSON.stringify(value)}`);
   return url.href.replace(/\/+$/, '');
+}
+
+function databaseUrl(name: string, value: string): string | undefined {
+  if (value === '') return undefined;
+  let ok = isPostgresUrl(value);
+  if (ok) {
+    try {
+      new URL(value);
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) throw new ConfigError(`${name}: expected a postgres:// or postgresql:// URL, got ${JSON.stringify(maskPassword(value))}`);
+  return value;
 }
 
 /**
@@ -156,6 +174,7 @@ function configFrom(values: Record<string, string | boolean | undefined>, env: R
   const maxBytes = get('maxFeedBytes');
   const pageDelay = get('pageDelayMs');
   const perHost = get('pagesPerHost');
+  const database = get('databaseUrl');
   return {
     port: port(p.name, p.value),
     host: host === '' ? undefined : host,
@@ -163,6 +182,7 @@ function configFrom(values: Record<string, string | boolean | undefined>, env: R
     seedsDir: get('seedsDir').value,
     feedsDir: get('feedsDir').value,
     dataDir: get('dataDir').value,
+    databaseUrl: databaseUrl(database.name, database.value),
     live: bool(live.name, live.value),
     baseUrl: baseUrl(base.name, base.value),
     trustProxy: bool(trust.name, trust.value),
