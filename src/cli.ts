@@ -36,7 +36,7 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       : undefined,
   };
   const app = createApp(appDeps);
-  const scheduler = scheduleRefresh(config.cron, () => service.refresh(), log);
+  const scheduler = scheduleRefresh(config.cron, () => service.refresh({ scheduled: true }), log);
   const server: Server = await new Promise((resolve, reject) => {
     // Documents are answered on bare node:http before Express (see serve/server.ts).
     const s = createHttpServer(createDocumentHandler(appDeps), app);
@@ -45,7 +45,7 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
   const address = server.address();
   log.info({ address, cron: config.cron, live: config.live }, 'serving');
-  if (config.live) service.refresh().catch((err: unknown) => log.error({ err }, 'start-up refresh failed'));
+  if (config.live) service.refresh({ scheduled: true }).catch((err: unknown) => log.error({ err }, 'start-up refresh failed'));
   onShutdownSignals({ log, server, scheduler, service, exit: (code) => process.exit(code) });
 }
 

@@ -28,6 +28,12 @@ export interface RefreshReport {
 export interface ServiceRefreshOptions extends RunOptions {
   /** Fetch the live feeds this time; defaults to the `live` setting. */
   live?: boolean;
+  /**
+   * A run of the schedule: it happens only in the replica holding the refresh lease (PostgreSQL
+   * lets one of several hold it; SQLite's process always does). Manual and admin runs happen
+   * wherever they are asked for.
+   */
+  scheduled?: boolean;
 }
 
 /** What the process takes from its surroundings besides Config; tests pass fixed ones. */
@@ -49,8 +55,10 @@ export interface Service {
   refresh(options?: ServiceRefreshOptions): Promise<RefreshReport>;
   /** Whether a refresh is running now. */
   refreshing(): boolean;
-  /** Whether the first load of the archive is done: what `/readyz` waits for. */
+  /** Whether the first load of the archive is done and the store answers: what `/readyz` reports. */
   ready(): boolean;
+  /** Whether this replica held the refresh lease at the last scheduled tick. */
+  leading(): boolean;
   /** The `GET /status` document. */
   status(): Promise<StatusDocument>;
   /** Takes in an archive folder and its state files (`npm run import`, or a first start on an old data folder). */
@@ -103,6 +111,7 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
 
   let running: Promise<RefreshReport> | undefined;
   let loaded = false;
+  let leading: boolean | undefined;
 
   async function importFolder(dir: string): Promise<ImportResult> {
     const result = await importArchive(dir, { store, ingest, sources, log });
@@ -128,7 +137,20 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
     await store.setMeta(LEGACY_IMPORTED, new Date(now()).toISOString());
   }
 
-  function refresh(options: ServiceRefreshOptions = {}): Promise<RefreshReport> {
+  async function refresh(options: ServiceRefreshOptions = {}): Promise<RefreshReport> {
+    if (options.scheduled && !(await lead())) return { archives: [] };
+    return refreshOnce(options);
+  }
+
+  /** Whether this replica runs the schedule now; logged when that changes. */
+  async function lead(): Promise<boolean> {
+    const now = await store.lead();
+    if (now !== leading) log.info({ store: store.location }, now ? 'this replica runs the scheduled refreshes' : 'another replica runs the scheduled refreshes');
+    leading = now;
+    return now;
+  }
+
+  function refreshOnce(options: ServiceRefreshOptions): Promise<RefreshReport> {
     if (halt.signal.aborted) return Promise.resolve({ archives: [] });
     if (running) return running;
     const timer = env.metrics?.refreshSeconds.startTimer();
@@ -172,11 +194,14 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
   async function stop(): Promise<void> {
     halt.abort();
     await running?.catch(() => undefined);
+    // Another replica may take the schedule over at its next tick.
+    await store.resign().catch(() => undefined);
   }
 
   async function status(): Promise<StatusDocument> {
     return statusDocument({
       live: config.live,
+      refresher: leading === true,
       refreshing: live.refreshing,
       articles: await store.count({}),
       lastReport: live.lastReport,
@@ -196,6 +221,7 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
   return {
     config, store, ingest, sources, publisher, refresh, importFolder, stop, close, status,
     refreshing: () => running !== undefined,
-    ready: () => loaded,
+    ready: () => loaded && store.healthy(),
+    leading: () => leading === true,
   };
 }

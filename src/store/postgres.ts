@@ -111,6 +111,19 @@ const INDEX_ONLY = ['enable_seqscan = off', 'enable_indexscan = off'];
 /** For probing: the list's order index walked, search_index looked up by arrival for each row. */
 const PROBE = ['enable_seqscan = off', 'enable_bitmapscan = off'];
 
+/** The advisory lock key of the refresh lease: any 64-bit number no other lock of the database uses. */
+const REFRESH_LEASE_KEY = '7452190431823104001';
+
+/**
+ * Whether an error came from a server that answered (a SQLSTATE outside connection failures and
+ * shutdowns), rather than from a database that could not be reached.
+ */
+function answered(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return false;
+  return !code.startsWith('08') && !code.startsWith('57P') && code !== '53300';
+}
+
 /** An error as one line: what a log line or `feedrelay: …` on stderr can hold. */
 function reason(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
@@ -139,6 +152,10 @@ export class PostgresStore implements Store {
   private listenRetry: NodeJS.Timeout | undefined;
   private listenFailures = 0;
   private closed = false;
+  /** Whether the database answered the last request; a server's own error (a constraint) still counts as an answer. */
+  private reachable = true;
+  /** The connection that holds the refresh lease (a session advisory lock), while this process holds it. */
+  private leaseClient: pg.Client | undefined;
 
   private constructor(
     readonly location: string,
@@ -174,15 +191,64 @@ export class PostgresStore implements Store {
 
   private fail(what: string, err: unknown): StoreError {
     if (err instanceof StoreError) return err;
+    if (!answered(err)) this.reachable = false;
     return new StoreError(`${this.location}: ${what}: ${reason(err)}`);
   }
 
   private async query<R extends pg.QueryResultRow>(what: string, sql: string, params: unknown[] = []): Promise<R[]> {
     try {
-      return (await this.pool.query<R>(sql, params)).rows;
+      const { rows } = await this.pool.query<R>(sql, params);
+      this.reachable = true;
+      return rows;
     } catch (err) {
       throw this.fail(what, err);
     }
+  }
+
+  healthy(): boolean {
+    return !this.closed && this.reachable;
+  }
+
+  /**
+   * The refresh lease is a session advisory lock held on a connection of its own: never a pooled
+   * one, which would hand the lock to whatever query borrows it next, and never through a
+   * transaction-mode pooler. The lock goes when that connection does, so a replica killed with
+   * SIGKILL frees it at once and the next tick elsewhere takes it.
+   */
+  async lead(): Promise<boolean> {
+    if (this.closed) return false;
+    if (this.leaseClient) return true;
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'feedrelay lease' });
+    client.on('error', () => this.leaseLost(client));
+    client.on('end', () => this.leaseLost(client));
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [REFRESH_LEASE_KEY]);
+      if (rows[0]?.held === true && !this.closed) {
+        this.leaseClient = client;
+        return true;
+      }
+    } catch {
+      // Unreachable: not the refresher this time; the next tick asks again.
+    }
+    client.removeAllListeners('end');
+    await client.end().catch(() => {});
+    return false;
+  }
+
+  private leaseLost(client: pg.Client): void {
+    if (this.leaseClient !== client) return;
+    this.leaseClient = undefined;
+    client.end().catch(() => {});
+  }
+
+  async resign(): Promise<void> {
+    const client = this.leaseClient;
+    this.leaseClient = undefined;
+    if (!client) return;
+    client.removeAllListeners('end');
+    await client.query('SELECT pg_advisory_unlock($1)', [REFRESH_LEASE_KEY]).catch(() => {});
+    await client.end().catch(() => {});
   }
 
   /** One statement with the planner settings given (SET LOCAL, so for this statement alone). */
@@ -216,6 +282,7 @@ export class PostgresStore implements Store {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
+      this.reachable = true;
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {
@@ -228,6 +295,7 @@ export class PostgresStore implements Store {
   }
 
   private async readCounter(): Promise<number> {
+    // Also the health probe: the 2 s poll calls it whether or not anything changed.
     const rows = await this.query<{ value: string }>('reading the change counter', 'SELECT value FROM meta WHERE key = $1', [CHANGE_COUNTER]);
     return num(rows[0]?.value);
   }
@@ -587,6 +655,7 @@ export class PostgresStore implements Store {
     if (this.listenRetry) clearTimeout(this.listenRetry);
     this.listeners.clear();
     await this.listening;
+    await this.resign();
     const listener = this.listenClient;
     this.listenClient = undefined;
     await Promise.all([listener?.end().catch(() => {}), this.pool.end().catch(() => {})]);

@@ -290,6 +290,19 @@ export class SqliteStore implements Store {
     }
   }
 
+  healthy(): boolean {
+    return this.db.open;
+  }
+
+  /** One file on one machine: each process sharing it runs its own schedule (README: one refresher needs PostgreSQL). */
+  lead(): Promise<boolean> {
+    return Promise.resolve(this.db.open);
+  }
+
+  resign(): Promise<void> {
+    return Promise.resolve();
+  }
+
   version(): Promise<number> {
     return this.run('reading the data version', () => {
       this.checkOthers();

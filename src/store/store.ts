@@ -42,6 +42,17 @@ export interface Store {
   /** Every article in arrival order, `batch` at a time, for export. */
   each(batch: number): AsyncIterable<Article[]>;
 
+  /** Whether the store answered its last request: false while its database is unreachable (for /readyz). */
+  healthy(): boolean;
+  /**
+   * Asks to be the one process that runs scheduled refreshes: true while this process holds the
+   * refresh lease, false while another does. Kept until `resign()` or this process's end (even a
+   * SIGKILL: a lease lives on a connection of its own, which the database drops with the process).
+   */
+  lead(): Promise<boolean>;
+  /** Gives the refresh lease up, for shutdown. */
+  resign(): Promise<void>;
+
   /** A number that changes whenever anything published changes, in any process sharing the store. */
   version(): Promise<number>;
   /** Calls `listener` soon after another writer's change (this process's own writes call it at once). */

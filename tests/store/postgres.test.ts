@@ -112,6 +112,38 @@ describe.skipIf(skip)('PostgreSQL', () => {
       return s;
     };
 
+    it('lets one replica at a time hold the refresh lease', async () => {
+      const [a, b] = [await open(), await open()];
+      expect(await a.lead()).toBe(true);
+      expect(await b.lead()).toBe(false);
+      expect(await a.lead()).toBe(true); // asking again keeps it, once
+      await a.resign();
+      expect(await b.lead()).toBe(true);
+      expect(await a.lead()).toBe(false);
+    });
+
+    it('frees the lease when its holder\'s connection goes, as a killed process\'s does', async () => {
+      const [a, b] = [await open(), await open()];
+      expect(await a.lead()).toBe(true);
+      // The server ends the holder's lease connection, as it does for a process that died.
+      const admin = new pg.Client({ connectionString: current!.db.url });
+      await admin.connect();
+      try {
+        await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'feedrelay lease' AND datname = current_database()");
+      } finally {
+        await admin.end();
+      }
+      await expect.poll(() => b.lead(), { timeout: 5_000 }).toBe(true);
+      expect(await a.lead()).toBe(false);
+    });
+
+    it('is healthy while its database answers', async () => {
+      const s = await open();
+      expect(s.healthy()).toBe(true);
+      await s.close();
+      expect(s.healthy()).toBe(false);
+    });
+
     it('migrates once when two replicas start at once', async () => {
       current = await newDatabase(false);
       const [a, b, c] = await Promise.all([open(), open(), open()]);
