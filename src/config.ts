@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import cron from 'node-cron';
 import { ConfigError } from './errors.js';
+import { isPostgresUrl, maskPassword } from './store/databaseUrl.js';
 
 /** Everything the process is told at start; read once, at the edge, and passed down. */
 export interface Config {
@@ -10,6 +11,8 @@ export interface Config {
   seedsDir: string;
   feedsDir: string;
   dataDir: string;
+  /** A PostgreSQL URL to store everything there; undefined keeps SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
   live: boolean;
   baseUrl: string | undefined;
   trustProxy: boolean;
@@ -45,6 +48,7 @@ export const OPTIONS: readonly Option[] = [
   { key: 'seedsDir', flag: 'seeds', env: 'FEEDRELAY_SEEDS', type: 'string', default: 'seeds', describe: 'archive folder, rescanned on every refresh' },
   { key: 'feedsDir', flag: 'feeds', env: 'FEEDRELAY_FEEDS', type: 'string', default: 'feeds', describe: 'source definitions, one JSON file per outlet' },
   { key: 'dataDir', flag: 'data', env: 'FEEDRELAY_DATA', type: 'string', default: 'data', describe: 'where fetched articles and feed state are stored' },
+  { key: 'databaseUrl', flag: 'database', env: 'DATABASE_URL', type: 'string', default: '', describe: 'postgres://user:password@host:5432/db to store in PostgreSQL (else SQLite in --data)' },
   { key: 'live', flag: 'live', env: 'FEEDRELAY_LIVE', type: 'boolean', default: 'false', describe: 'fetch the outlets\' live feeds' },
   { key: 'baseUrl', flag: 'base-url', env: 'FEEDRELAY_BASE_URL', type: 'string', default: '', describe: 'public address for self links (else taken from each request)' },
   { key: 'trustProxy', flag: 'trust-proxy', env: 'FEEDRELAY_TRUST_PROXY', type: 'boolean', default: 'false', describe: 'honour X-Forwarded-Proto and X-Forwarded-Host' },
@@ -94,6 +98,20 @@ function baseUrl(name: string, value: string): string | undefined {
   return url.href.replace(/\/+$/, '');
 }
 
+function databaseUrl(name: string, value: string): string | undefined {
+  if (value === '') return undefined;
+  let ok = isPostgresUrl(value);
+  if (ok) {
+    try {
+      new URL(value);
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) throw new ConfigError(`${name}: expected a postgres:// or postgresql:// URL, got ${JSON.stringify(maskPassword(value))}`);
+  return value;
+}
+
 /**
  * The admin token is read from the environment only: a flag would show in `ps` and shell
  * history. It must be an RFC 6750 §2.1 b64token (what fits in `Authorization: Bearer`) of at
@@ -112,17 +130,31 @@ function adminToken(value: string | undefined): string | undefined {
 
 /** Flags win over variables, variables over defaults. Throws ConfigError naming the parameter. */
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
+  return parseCommandLine(argv, env, false).config;
+}
+
+/** parseConfig for commands that also take operands (`import DIR …`): the operands come back in `args`. */
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  allowPositionals = true,
+): { config: Config; args: string[] } {
   let values: Record<string, string | boolean | undefined>;
+  let args: string[];
   try {
-    values = parseArgs({
+    ({ values, positionals: args } = parseArgs({
       args: [...argv],
       options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.type }])),
       strict: true,
-      allowPositionals: false,
-    }).values;
+      allowPositionals,
+    }));
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
+  return { config: configFrom(values, env), args };
+}
+
+function configFrom(values: Record<string, string | boolean | undefined>, env: Readonly<Record<string, string | undefined>>): Config {
   const raw = (o: Option): { name: string; value: string } => {
     const flag = values[o.flag];
     if (flag !== undefined) return { name: `--${o.flag}`, value: String(flag) };
@@ -142,6 +174,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   const maxBytes = get('maxFeedBytes');
   const pageDelay = get('pageDelayMs');
   const perHost = get('pagesPerHost');
+  const database = get('databaseUrl');
   return {
     port: port(p.name, p.value),
     host: host === '' ? undefined : host,
@@ -149,6 +182,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     seedsDir: get('seedsDir').value,
     feedsDir: get('feedsDir').value,
     dataDir: get('dataDir').value,
+    databaseUrl: databaseUrl(database.name, database.value),
     live: bool(live.name, live.value),
     baseUrl: baseUrl(base.name, base.value),
     trustProxy: bool(trust.name, trust.value),
@@ -166,5 +200,5 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
 export function usage(): string {
   const rows = OPTIONS.map((o) => `  --${o.flag.padEnd(12)} ${o.env.padEnd(22)} ${(o.default || '(none)').padEnd(14)} ${o.describe}`);
   const admin = `  ${'(no flag)'.padEnd(14)} ${ADMIN_TOKEN_ENV.padEnd(22)} ${'(none)'.padEnd(14)} bearer token for POST /admin/refresh; unset, there are no admin routes`;
-  return ['usage: feedrelay <serve|refresh|build> [options]', '', '  flag           variable               default        meaning', ...rows, admin].join('\n');
+  return ['usage: feedrelay <serve|refresh|build|export|import DIR…> [options]', '', '  flag           variable               default        meaning', ...rows, admin].join('\n');
 }

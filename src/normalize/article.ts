@@ -1,7 +1,6 @@
 import { SeedParseError } from '../errors.js';
 import type { Log } from '../log.js';
-import type { Article, ArticleDraft } from '../model.js';
-import type { SourceRegistry } from '../sources/registry.js';
+import type { Article, ArticleDraft, SourcedDraft } from '../model.js';
 import { canonicalUrl, urlHash } from './canonicalUrl.js';
 import { cleanArticleHtml } from './clean.js';
 import { parseDate } from './date.js';
@@ -10,11 +9,6 @@ import { detectLanguage } from './language.js';
 import { sanitizeHtml } from './sanitize.js';
 import { summarize } from './summary.js';
 import { plainText } from './title.js';
-
-export interface NormalizeContext {
-  sources: SourceRegistry;
-  log: Log;
-}
 
 function publishedTime(draft: ArticleDraft, dateLine: string | undefined, log: Log): number {
   const stated = draft.published ?? (dateLine !== undefined ? parseDate(dateLine) : undefined);
@@ -26,8 +20,8 @@ function publishedTime(draft: ArticleDraft, dateLine: string | undefined, log: L
   return Math.min(stated, draft.archived);
 }
 
-/** Cleans, sanitises and identifies a draft: the one way any source becomes an Article. */
-export function normalizeArticle(draft: ArticleDraft, ctx: NormalizeContext): Article {
+/** Cleans, sanitises and identifies a draft. Only src/ingest.ts calls it: the one way in. */
+export function normalizeArticle(draft: SourcedDraft, log: Log): Article {
   const canonical = canonicalUrl(draft.url);
   const title = plainText(draft.title);
   if (title === '') throw new SeedParseError(draft.origin, 'the title is empty');
@@ -36,9 +30,7 @@ export function normalizeArticle(draft: ArticleDraft, ctx: NormalizeContext): Ar
     ? `<img src="${escapeHtmlAttribute(draft.image)}">${draft.html}`
     : draft.html;
   const cleaned = cleanArticleHtml(html, draft.url);
-  const source = draft.source ?? ctx.sources.sourceIdFor(draft.url);
-  const fallbackLanguage = ctx.sources.describe(source).language;
-  const published = publishedTime(draft, cleaned.dateLine, ctx.log);
+  const published = publishedTime(draft, cleaned.dateLine, log);
   const article: Article = {
     id: draft.id ?? urlHash(canonical),
     url: draft.url,
@@ -49,12 +41,13 @@ export function normalizeArticle(draft: ArticleDraft, ctx: NormalizeContext): Ar
     // Unchanged since publication unless a later fetch rewrote it: the batch's archived time
     // would give every article stored in one refresh the same Atom `updated`.
     modified: Math.max(draft.modified ?? published, published),
-    source,
-    language: detectLanguage(`${title} ${cleaned.text}`, fallbackLanguage),
+    source: draft.source,
+    language: detectLanguage(`${title} ${cleaned.text}`, draft.language),
     summary: summarize(cleaned.text),
     contentHtml: sanitizeHtml(cleaned.html),
   };
   if (cleaned.image) article.image = cleaned.image;
-  if (cleaned.author) article.author = cleaned.author;
+  const author = draft.author ?? cleaned.author;
+  if (author !== undefined) article.author = author;
   return article;
 }

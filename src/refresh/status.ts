@@ -27,6 +27,8 @@ export interface FullTextStatus {
 export interface StatusDocument {
   /** Whether this process fetches the live feeds on its schedule. */
   live: boolean;
+  /** Whether this replica held the refresh lease at the last scheduled tick (one replica does). */
+  refresher: boolean;
   refreshing: boolean;
   articles: number;
   lastRefresh: { started: string; finished: string; added: number; ok: boolean } | null;
@@ -37,6 +39,7 @@ export interface StatusDocument {
 
 export interface StatusInput {
   live: boolean;
+  refresher: boolean;
   refreshing: boolean;
   articles: number;
   lastReport: LiveReport | undefined;
@@ -69,6 +72,7 @@ export function statusDocument(input: StatusInput): StatusDocument {
   const last = input.lastReport;
   return {
     live: input.live,
+    refresher: input.refresher,
     refreshing: input.refreshing,
     articles: input.articles,
     lastRefresh: last

@@ -1,16 +1,21 @@
 import { createHash } from 'node:crypto';
-import type { Article } from '../model.js';
 import type { SourceInfo } from '../sources/registry.js';
+import type { FeedItem } from './feedView.js';
 import type { FeedListing } from './opml.js';
 import { serializedUrl, xmlAttr as attr, xmlText as text } from './xml.js';
 
 export interface IndexView {
   title: string;
   description: string;
-  articles: readonly Article[];
-  source: (id: string) => SourceInfo;
+  /** The page's language: what its words are written in (zh-Hans, or a conversion's). */
+  lang?: string;
+  articles: readonly FeedItem[];
+  /** An outlet's name and the language it is written in. */
+  source: (id: string) => Pick<SourceInfo, 'title'> & { language: string };
   feeds: readonly FeedListing[];
   opmlUrl: string;
+  /** The same page, feeds and OPML in the other script: Traditional beside Simplified, and the reverse. */
+  alternate?: { label: string; lang: string; pageUrl: string; feeds: readonly FeedListing[]; opmlUrl: string };
   /** The merged stream's newest archive page, where a reader starts walking back (RFC 5005). */
   archive?: { pages: number; urls: FeedListing['urls'] };
 }
@@ -27,7 +32,7 @@ const STYLE = `
 @media (prefers-color-scheme:dark){:root{--fg:#e8e8e8;--muted:#a0a4a8;--bg:#141414;--line:#2c2c2c;--link:#8ab4f8}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.6 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif}
-:lang(zh-Hant){font-family:system-ui,-apple-system,"PingFang TC","Noto Sans CJK TC","Microsoft JhengHei",sans-serif}
+:lang(zh-Hant),:lang(zh-TW),:lang(zh-HK){font-family:system-ui,-apple-system,"PingFang TC","Noto Sans CJK TC","Microsoft JhengHei",sans-serif}
 a{color:var(--link)}
 header,main,footer{max-width:48rem;margin:0 auto;padding:0 1rem}
 header{padding-top:1.5rem;border-bottom:1px solid var(--line)}
@@ -71,7 +76,7 @@ export function friendlyTime(t: number): string {
   return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
 }
 
-function articleItem(article: Article, view: IndexView): string {
+function articleItem(article: FeedItem, view: IndexView): string {
   const source = view.source(article.source);
   const image = article.image
     ? `<img class="thumb" src="${attr(serializedUrl(article.image.url))}" alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" width="120" height="68">`
@@ -89,14 +94,27 @@ function articleItem(article: Article, view: IndexView): string {
   ].join('');
 }
 
-function feedRow(feed: FeedListing): string {
-  const links = FORMAT_LABELS.map(([format, label, type]) => `<a href="${attr(feed.urls[format])}" type="${type}">${label}</a>`).join('');
-  return `<tr><th scope="row"><a href="${attr(feed.homeUrl)}">${text(feed.title)}</a></th><td>${links}</td></tr>`;
+function formatLinks(feed: FeedListing): string {
+  return FORMAT_LABELS.map(([format, label, type]) => `<a href="${attr(feed.urls[format])}" type="${type}">${label}</a>`).join('');
+}
+
+function feedRow(feed: FeedListing, view: IndexView): string {
+  const alternate = view.alternate?.feeds.find((f) => f.key === feed.key);
+  const other = alternate ? `<td>${text(view.alternate!.label)}：${formatLinks(alternate)}</td>` : '';
+  return `<tr><th scope="row"><a href="${attr(feed.homeUrl)}">${text(feed.title)}</a></th><td>${formatLinks(feed)}</td>${other}</tr>`;
 }
 
 function autodiscovery(feed: FeedListing): string {
   return FORMAT_LABELS.map(([format, label, type]) =>
     `<link rel="alternate" type="${type}" title="${attr(`${feed.title} (${label})`)}" href="${attr(feed.urls[format])}">`).join('\n');
+}
+
+/** The other script's OPML and page, where there is one. */
+function alternateLinks(view: IndexView): string {
+  const alt = view.alternate;
+  if (!alt) return '';
+  return `；${text(alt.label)}：<a href="${attr(alt.opmlUrl)}" type="text/x-opml">OPML</a>`
+    + ` · <a href="${attr(alt.pageUrl)}" hreflang="${attr(alt.lang)}">本页</a>`;
 }
 
 /** The HTML front page: latest articles and every feed, with autodiscovery links. Works without script. */
@@ -107,7 +125,7 @@ export function renderIndexPage(view: IndexView): string {
     : '';
   return [
     '<!doctype html>',
-    '<html lang="zh-Hans">',
+    `<html lang="${attr(view.lang ?? 'zh-Hans')}">`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -126,12 +144,13 @@ export function renderIndexPage(view: IndexView): string {
     '</section>',
     '<section aria-labelledby="feeds">',
     '<h2 id="feeds">订阅</h2>',
-    `<table>\n${view.feeds.map(feedRow).join('\n')}\n</table>`,
-    `<p>一次导入全部订阅：<a href="${attr(view.opmlUrl)}" type="text/x-opml">OPML</a></p>`,
+    `<table>\n${view.feeds.map((feed) => feedRow(feed, view)).join('\n')}\n</table>`,
+    `<p>一次导入全部订阅：<a href="${attr(view.opmlUrl)}" type="text/x-opml">OPML</a>${alternateLinks(view)}</p>`,
     archive,
     '</section>',
     '</main>',
-    '<footer>每个订阅都接受参数 <code>limit</code>（1–500）、<code>q</code>（关键词）与 <code>lang</code>（zh-Hans 或 zh-Hant）。</footer>',
+    '<footer>每个订阅都接受参数 <code>limit</code>（1–500）、<code>q</code>（关键词，简繁通用）、<code>lang</code>（zh-Hans 或 zh-Hant）、'
+      + '<code>opencc</code>（简繁转换，如 s2tw、t2s）与 RSSHub 的 <code>filter</code>、<code>filterout</code> 系列过滤参数。</footer>',
     '</body>',
     '</html>',
     '',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/store.js';
 import { available, makeArticle, makePublisher, makeStore, REPO, startServer, type TestServer } from './support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -34,12 +35,13 @@ function png(width: number, height: number, rgb: [number, number, number]): Buff
 }
 
 describe.runIf(hasChromium)('index page in Chromium', () => {
+  let store: Store;
   let server: TestServer;
   let browser: Browser;
   const external: string[] = [];
 
   beforeAll(async () => {
-    const store = makeStore(40);
+    store = await makeStore(40);
     server = await startServer(makePublisher(store));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -50,6 +52,7 @@ describe.runIf(hasChromium)('index page in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await store?.close();
   });
 
   async function open(viewport: { width: number; height: number }) {

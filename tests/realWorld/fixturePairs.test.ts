@@ -28,7 +28,10 @@ describe('2. a seed title line is text unless it carries markup', () => {
   it('keeps every character of [5 < 6 and x<y ...](url)', async () => {
     const expected = JSON.parse(await readFile(join(REAL_WORLD_FIXTURES, 'seed-title.expected.json'), 'utf8')) as Record<string, string>;
     const bytes = await readFile(join(REAL_WORLD_FIXTURES, expected.file!));
-    const article = normalizeArticle(parseSeedFile(expected.file!, bytes), { sources: new SourceRegistry([]), log: silentLog });
+    const sources = new SourceRegistry([]);
+    const draft = parseSeedFile(expected.file!, bytes);
+    const source = sources.sourceIdFor(draft.url);
+    const article = normalizeArticle({ ...draft, source, language: sources.describe(source).language }, silentLog);
     expect({ id: article.id, title: article.title, url: article.url, published: new Date(article.published).toISOString() })
       .toEqual({ id: expected.id, title: expected.title, url: expected.url, published: expected.published });
   });
@@ -48,7 +51,8 @@ describe('7. DW pages: the outlet rule, else Readability', () => {
       const extracted = extractArticle((await fixtureBytes(page)).toString('utf8'), 'dw', Array.from(toPlainText(draft.html)).length);
       if (!extracted) throw new Error(`nothing extracted from ${page}`);
       rules.push(extracted.rule);
-      return articleFields(normalizeArticle({ ...draft, html: extracted.html, image: draft.image ?? extracted.image }, { sources, log: silentLog }));
+      const sourced = { ...draft, source: 'dw', language: sources.describe('dw').language };
+      return articleFields(normalizeArticle({ ...sourced, html: extracted.html, image: draft.image ?? extracted.image }, silentLog));
     }));
     return { rules, articles };
   }

@@ -7,7 +7,6 @@ import type { Article, Language } from '../../src/model.js';
 import { normalizeArticle } from '../../src/normalize/article.js';
 import { parseFeed } from '../../src/parse/feed.js';
 import type { SourceDefinition } from '../../src/sources/definitions.js';
-import { SourceRegistry } from '../../src/sources/registry.js';
 
 /**
  * Issue #13's fixture pairs: tests/fixtures/realWorld/<name> (a feed as an outlet serves it) and
@@ -101,8 +100,9 @@ export async function parseFixture(fixture: FeedFixture): Promise<{ charset: str
   const url = `https://${fixture.source}.example.org/${fixture.file}`;
   const decoded = decodeFeedBody(await fixtureBytes(fixture.file), fixture.headers['Content-Type']);
   const feed = parseFeed(decoded.text, { url, source: fixture.source, archived: FETCHED_AT });
-  const ctx = { sources: new SourceRegistry([definition(fixture, url)]), log: silentLog };
-  return { charset: decoded.charset, articles: feed.drafts.map((draft) => normalizeArticle(draft, ctx)) };
+  // As a live refresh hands each draft on: its source and the source's script said (src/refresh/liveRefresh.ts).
+  const { language } = definition(fixture, url);
+  return { charset: decoded.charset, articles: feed.drafts.map((draft) => normalizeArticle({ ...draft, source: fixture.source, language }, silentLog)) };
 }
 
 /**

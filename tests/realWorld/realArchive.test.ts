@@ -37,8 +37,8 @@ let dataDir: string;
 let service: Service;
 const byFile = new Map<string, Article>();
 
-function doc(path: string): string {
-  return service.publisher.document(ORIGIN, path, '')!.body.toString('utf8');
+async function doc(path: string): Promise<string> {
+  return (await service.publisher.document(ORIGIN, path, ''))!.body.toString('utf8');
 }
 
 beforeAll(async () => {
@@ -46,9 +46,10 @@ beforeAll(async () => {
   dataDir = await tempDir('real-archive');
   service = await createService(configFor({ seeds: ARCHIVE, data: dataDir, feeds: FEEDS_DIR }), silentLog);
   await service.refresh();
-  for (const file of await readdir(ARCHIVE)) byFile.set(file, service.store.getById(file.slice(4, 20))!);
+  for (const file of await readdir(ARCHIVE)) byFile.set(file, (await service.store.get(file.slice(4, 20)))!);
 });
 afterAll(async () => {
+  await service?.close();
   await removeDir(dataDir);
 });
 
@@ -93,8 +94,8 @@ describe('one batch, one archived time, and yet each entry its own updated', () 
     expect(new Set(batch.map((f) => byFile.get(f)!.archived)).size).toBe(1);
   });
 
-  it('an Atom entry\'s updated is its own published time, not the batch\'s', () => {
-    const entries = parseAtomFeed(doc('/dw/atom.xml')).entries ?? [];
+  it('an Atom entry\'s updated is its own published time, not the batch\'s', async () => {
+    const entries = parseAtomFeed(await doc('/dw/atom.xml')).entries ?? [];
     for (const file of batch) {
       const a = byFile.get(file)!;
       const entry = entries.find((e) => e.id === `tag:feedrelay,2024:${a.id}`)!;
@@ -102,15 +103,15 @@ describe('one batch, one archived time, and yet each entry its own updated', () 
     }
   });
 
-  it('the dated entries have distinct updated times; only the undated one falls back to its archived time', () => {
-    const updated = (parseAtomFeed(doc('/dw/atom.xml')).entries ?? []).map((e) => e.updated);
+  it('the dated entries have distinct updated times; only the undated one falls back to its archived time', async () => {
+    const updated = (parseAtomFeed(await doc('/dw/atom.xml')).entries ?? []).map((e) => e.updated);
     expect(new Set(updated).size).toBe(updated.length);
     const archived = iso(byFile.get(batch[0]!)!.archived);
     expect(updated.filter((u) => u === archived)).toEqual([archived]); // 044 has no date line at all
   });
 
-  it('JSON Feed date_modified follows the same rule', () => {
-    const items = parseJsonFeed(JSON.parse(doc('/dw/feed.json'))).items ?? [];
+  it('JSON Feed date_modified follows the same rule', async () => {
+    const items = parseJsonFeed(JSON.parse(await doc('/dw/feed.json'))).items ?? [];
     for (const item of items) expect(item.date_modified).toBe(item.date_published);
   });
 });
@@ -118,33 +119,33 @@ describe('one batch, one archived time, and yet each entry its own updated', () 
 describe('the author in all three formats', () => {
   const id = '509330845fb893f7';
 
-  it('RSS: dc:creator, the byline, then the outlet', () => {
-    const item = (parseRssFeed(doc('/dw/feed.xml')).items ?? []).find((i) => i.guid?.value === `tag:feedrelay,2024:${id}`)!;
+  it('RSS: dc:creator, the byline, then the outlet', async () => {
+    const item = (parseRssFeed(await doc('/dw/feed.xml')).items ?? []).find((i) => i.guid?.value === `tag:feedrelay,2024:${id}`)!;
     expect(item.dc?.creators).toEqual(['Michael Da Silva', '德国之声中文网']);
   });
 
-  it('Atom: the entry\'s authors, the byline, then the outlet', () => {
-    const entry = (parseAtomFeed(doc('/dw/atom.xml')).entries ?? []).find((e) => e.id === `tag:feedrelay,2024:${id}`)!;
+  it('Atom: the entry\'s authors, the byline, then the outlet', async () => {
+    const entry = (parseAtomFeed(await doc('/dw/atom.xml')).entries ?? []).find((e) => e.id === `tag:feedrelay,2024:${id}`)!;
     expect(entry.authors).toEqual([{ name: 'Michael Da Silva' }, { name: '德国之声中文网', uri: 'https://www.dw.com/zh/' }]);
   });
 
-  it('JSON Feed: the item\'s authors, the byline, then the outlet', () => {
-    const item = (parseJsonFeed(JSON.parse(doc('/dw/feed.json'))).items ?? []).find((i) => i.id === `tag:feedrelay,2024:${id}`)!;
+  it('JSON Feed: the item\'s authors, the byline, then the outlet', async () => {
+    const item = (parseJsonFeed(JSON.parse(await doc('/dw/feed.json'))).items ?? []).find((i) => i.id === `tag:feedrelay,2024:${id}`)!;
     expect(item.authors).toEqual([{ name: 'Michael Da Silva' }, { name: '德国之声中文网', url: 'https://www.dw.com/zh/' }]);
   });
 
-  it('the outlet alone is the author of articles that name none', () => {
-    const entry = (parseAtomFeed(doc('/dw/atom.xml')).entries ?? []).find((e) => e.id === 'tag:feedrelay,2024:46ccadd97d65e202')!;
+  it('the outlet alone is the author of articles that name none', async () => {
+    const entry = (parseAtomFeed(await doc('/dw/atom.xml')).entries ?? []).find((e) => e.id === 'tag:feedrelay,2024:46ccadd97d65e202')!;
     expect(entry.authors).toEqual([{ name: '德国之声中文网', uri: 'https://www.dw.com/zh/' }]);
   });
 
   it.runIf(hasJing())('Atom with authors matches the RFC 4287 RELAX NG schema (jing)', async () => {
-    const files = await writeTemp({ 'dw-atom.xml': doc('/dw/atom.xml'), 'atom.xml': doc('/atom.xml') });
+    const files = await writeTemp({ 'dw-atom.xml': await doc('/dw/atom.xml'), 'atom.xml': await doc('/atom.xml') });
     expect(runTool('jing', ['-c', ATOM_RNC, ...files])).toEqual({ status: 0, output: '' });
   });
 
   it.runIf(hasXmllint())('every format is well-formed (xmllint)', async () => {
-    const files = await writeTemp({ 'feed.xml': doc('/dw/feed.xml'), 'atom.xml': doc('/dw/atom.xml') });
+    const files = await writeTemp({ 'feed.xml': await doc('/dw/feed.xml'), 'atom.xml': await doc('/dw/atom.xml') });
     expect(runTool('xmllint', ['--noout', ...files])).toEqual({ status: 0, output: '' });
   });
 });

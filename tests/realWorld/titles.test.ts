@@ -13,7 +13,9 @@ const CTX = { url: 'https://e.org/rss.xml', source: 'e', archived: Date.UTC(2024
 
 /** The title an article ends up with, as every feed publishes it. */
 function published(draft: ArticleDraft): string {
-  return normalizeArticle(draft, { sources: new SourceRegistry([]), log: silentLog }).title;
+  const sources = new SourceRegistry([]);
+  const source = draft.source ?? sources.sourceIdFor(draft.url);
+  return normalizeArticle({ ...draft, source, language: sources.describe(source).language }, silentLog).title;
 }
 
 function rssTitle(escaped: string): string {
