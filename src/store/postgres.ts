@@ -205,6 +205,12 @@ export class PostgresStore implements Store {
     }
   }
 
+  /** The database's size on disk, for the benchmark. */
+  async databaseBytes(): Promise<number> {
+    const rows = await this.query<{ bytes: string }>('measuring the database', 'SELECT pg_database_size(current_database()) AS bytes');
+    return num(rows[0]?.bytes);
+  }
+
   healthy(): boolean {
     return !this.closed && this.reachable;
   }
