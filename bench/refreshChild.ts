@@ -6,10 +6,10 @@ import { createService } from '../src/service.js';
 
 /**
  * One refresh of many loopback sources in a fresh process: argv = fixture origin, source count,
- * work folder. Sources whose number is a multiple of 5 get a stored ETag first, and the fixture
+ * work folder, and a PostgreSQL URL to store there instead of SQLite. Sources whose number is a multiple of 5 get a stored ETag first, and the fixture
  * answers them 304. Prints one JSON line.
  */
-const [origin, countText, dir] = process.argv.slice(2) as [string, string, string];
+const [origin, countText, dir, database] = process.argv.slice(2) as [string, string, string, string | undefined];
 const count = Number(countText);
 const feeds = join(dir, 'feeds');
 const data = join(dir, 'data');
@@ -22,7 +22,8 @@ for (let i = 0; i < count; i += 1) {
   if (i % 5 === 0) states.push({ source: `s${i}`, url, etag: `"feed-${i}"`, itemsSeen: 0, itemsNew: 0, failures: 0 });
 }
 await writeFile(join(data, 'feed-state.json'), JSON.stringify({ version: 1, feeds: states }));
-const config = parseConfig(['--seeds', join(dir, 'no-seeds'), '--data', data, '--feeds', feeds, '--fetch-timeout', '60'], {});
+const config = parseConfig(['--seeds', join(dir, 'no-seeds'), '--data', data, '--feeds', feeds, '--fetch-timeout', '60',
+  ...(database ? ['--database', database] : [])], {});
 const service = await createService(config, silentLog);
 const started = performance.now();
 const report = await service.refresh({ live: true });

@@ -22,6 +22,8 @@ const { values } = parseArgs({
     scale: { type: 'string' },
     ingest: { type: 'string', default: '100000' },
     sources: { type: 'string', default: '2000' },
+    engines: { type: 'string', default: 'sqlite,postgres' },
+    postgres: { type: 'string', default: process.env.FEEDRELAY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     only: { type: 'string', default: 'serve,store,ingest,refresh' },
   },
 });
@@ -35,16 +37,19 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const serve: ServeRow[] = [];
 const stores: StoreRow[] = [];
 let ingest: IngestRow | undefined;
-let refresh: RefreshRow | undefined;
+const refreshes: RefreshRow[] = [];
 
 if (only.has('serve')) {
   log(`serve: ${values.seconds} s per path and server…`);
   serve.push(...(await benchServe(Number(values.seconds))));
 }
+const engines = values.engines!.split(',');
 if (only.has('store')) {
   for (const size of sizes) {
-    log(`store: ${size} articles…`);
-    stores.push(await benchStore(size));
+    for (const engine of engines) {
+      log(`store: ${engine}, ${size} articles…`);
+      stores.push(await benchStore(size, engine === 'postgres' ? values.postgres : undefined));
+    }
   }
 }
 if (only.has('ingest')) {
@@ -52,8 +57,10 @@ if (only.has('ingest')) {
   ingest = await benchIngest(Number(values.ingest));
 }
 if (only.has('refresh')) {
-  log(`refresh: ${values.sources} sources…`);
-  refresh = await benchRefresh(Number(values.sources));
+  for (const engine of engines) {
+    log(`refresh: ${engine}, ${values.sources} sources…`);
+    refreshes.push(await benchRefresh(Number(values.sources), engine === 'postgres' ? values.postgres : undefined));
+  }
 }
 
 const mark = (ok: boolean): string => (ok ? 'met' : '**missed**');
@@ -82,9 +89,11 @@ if (serve.length > 0) {
     '',
   );
 }
-if (stores.length > 0) {
-  const base = stores[0]!;
-  const largest = stores.at(-1)!;
+const sqlite = stores.filter((r) => r.engine === 'sqlite');
+const postgres = stores.filter((r) => r.engine === 'postgres');
+if (sqlite.length > 0) {
+  const base = sqlite[0]!;
+  const largest = sqlite.at(-1)!;
   const grows = (pick: (r: StoreRow) => Timing): boolean => pick(largest).median <= TARGETS.renderGrowth * Math.max(pick(base).median, 1);
   const searchOk = Object.values(largest.search).every((t) => t.median < TARGETS.searchMedianMs && t.p99 < TARGETS.searchP99Ms);
   lines.push(
@@ -97,10 +106,10 @@ if (stores.length > 0) {
       + '(`/voa/feed.xml?lang=zh-Hant`), the newest archive page, and `/feed.xml?q=` for each keyword (the count of '
       + 'matches shows how common it is).',
     '',
-    '| articles | fill s | db MB | start s | RSS MB | merged | filtered | archive page | '
+    '| engine | articles | fill s | db MB | start s | RSS MB | merged | filtered | archive page | '
       + Object.keys(largest.search).map((k) => `q: ${k}`).join(' | ') + ' |',
-    `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ${Object.keys(largest.search).map(() => '---:').join(' | ')} |`,
-    ...stores.map((r) => `| ${r.articles} | ${r.generateMs > 0 ? (r.generateMs / 1000).toFixed(0) : '(kept)'} | ${r.dbMb} | ${(r.startMs / 1000).toFixed(2)} | ${r.rssMb} | `
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ${Object.keys(largest.search).map(() => '---:').join(' | ')} |`,
+    ...stores.map((r) => `| ${r.engine} | ${r.articles} | ${r.generateMs > 0 ? (r.generateMs / 1000).toFixed(0) : '(kept)'} | ${r.dbMb} | ${(r.startMs / 1000).toFixed(2)} | ${r.rssMb} | `
       + `${ms(r.renders.merged)} | ${ms(r.renders.filtered)} | ${ms(r.renders.archive)} | `
       + Object.entries(r.search).map(([k, t]) => `${ms(t)} (${r.matches[k]})`).join(' | ') + ' |'),
     '',
@@ -110,6 +119,22 @@ if (stores.length > 0) {
       + `search median under ${TARGETS.searchMedianMs} ms and p99 under ${TARGETS.searchP99Ms} ms — ${mark(searchOk)}.`,
     '',
   );
+  if (postgres.length > 0) {
+    // PostgreSQL's target: within twice SQLite's time on each measure, at each size measured on both.
+    const pairs = postgres.flatMap((p) => {
+      const s = sqlite.find((r) => r.articles === p.articles);
+      return s ? [{ p, s }] : [];
+    });
+    const within = (p: Timing, s: Timing): boolean => p.median <= TARGETS.renderGrowth * Math.max(s.median, 1);
+    const rows = pairs.map(({ p, s }) => {
+      const misses = [
+        ...(['merged', 'filtered', 'archive'] as const).filter((k) => !within(p.renders[k], s.renders[k])),
+        ...Object.keys(p.search).filter((k) => !within(p.search[k]!, s.search[k]!)).map((k) => `q: ${k}`),
+      ];
+      return `${p.articles}: ${misses.length === 0 ? 'met' : `**missed** (${misses.join(', ')})`}`;
+    });
+    lines.push(`PostgreSQL within ${TARGETS.renderGrowth}× SQLite on every render and search — ${rows.join('; ')}.`, '');
+  }
 }
 if (ingest) {
   lines.push(
@@ -125,16 +150,17 @@ if (ingest) {
     '',
   );
 }
-if (refresh) {
+if (refreshes.length > 0) {
   lines.push(
     '## Refresh',
     '',
-    `One live refresh of ${refresh.sources} loopback sources of 50 items each, a fifth answering 304 to their stored ETag, `
-      + 'four feeds at a time, every new article stored through the ingest path.',
+    `One live refresh of ${values.sources} loopback sources of 50 items each, a fifth answering 304 to their stored ETag, `
+      + 'four feeds at a time, every new article stored through the ingest path; on PostgreSQL, with a second replica serving '
+      + 'from the same database meanwhile.',
     '',
-    '| sources | 304 | 200 | failed | articles stored | wall s | peak RSS MB |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${refresh.sources} | ${refresh.notModified} | ${refresh.fetched} | ${refresh.failed} | ${refresh.added} | ${(refresh.wallMs / 1000).toFixed(1)} | ${refresh.peakRssMb} |`,
+    '| engine | sources | 304 | 200 | failed | articles stored | wall s | peak RSS MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...refreshes.map((r) => `| ${r.engine} | ${r.sources} | ${r.notModified} | ${r.fetched} | ${r.failed} | ${r.added} | ${(r.wallMs / 1000).toFixed(1)} | ${r.peakRssMb} |`),
     '',
   );
 }

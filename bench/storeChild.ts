@@ -5,26 +5,29 @@ import { FeedPublisher } from '../src/render/publisher.js';
 import { loadSourceDefinitions } from '../src/sources/definitions.js';
 import { SourceRegistry } from '../src/sources/registry.js';
 import { SQLITE_FILE } from '../src/store/open.js';
+import { PostgresStore } from '../src/store/postgres.js';
 import { SqliteStore } from '../src/store/sqlite.js';
+import type { Store } from '../src/store/store.js';
 import { loadCorpus } from './corpus.js';
 
 /**
- * The store at one size, in a fresh process: argv = data folder, article count, seeds, feeds.
+ * The store at one size, in a fresh process: argv = data folder, article count, seeds, feeds,
+ * and a PostgreSQL URL to measure that engine instead of SQLite in the data folder.
  * Fills the database if it does not hold `count` articles yet (rows straight into the store),
  * then times renders and searches, each on a cold document cache. Prints one JSON line.
  */
-const [data, countText, seeds, feeds] = process.argv.slice(2) as [string, string, string, string];
+const [data, countText, seeds, feeds, database] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const count = Number(countText);
 const BATCH = 2_000;
 const ROUNDS = 21;
 export const QUERIES = { '1 CJK char': '俄', '2 CJK chars': '外长', '3+ CJK chars': '拉夫罗夫', 'Latin word': 'nato' } as const;
 
 const file = join(data, SQLITE_FILE);
-const store = SqliteStore.open(file);
+const store: Store = database ? await PostgresStore.open(database) : SqliteStore.open(file);
 let generateMs = 0;
 const have = await store.count({});
 if (have !== count) {
-  if (have > count) throw new Error(`${file} holds ${have} articles, more than ${count}: delete it`);
+  if (have > count) throw new Error(`${store.location} holds ${have} articles, more than ${count}: delete it`);
   const corpus = await loadCorpus(seeds);
   const t0 = performance.now();
   for (let n = have; n < count; n += BATCH) {
@@ -64,7 +67,11 @@ const search: Record<string, { median: number; p99: number }> = {};
 for (const [name, q] of Object.entries(QUERIES)) search[name] = await time('/feed.xml', `q=${encodeURIComponent(q)}`, 41);
 const matches: Record<string, number> = {};
 for (const [name, q] of Object.entries(QUERIES)) matches[name] = await store.count({ q });
-await store.close();
 let bytes = 0;
-for (const suffix of ['', '-wal', '-shm']) bytes += await stat(`${file}${suffix}`).then((s) => s.size, () => 0);
+if (store instanceof PostgresStore) {
+  bytes = await store.databaseBytes();
+} else {
+  for (const suffix of ['', '-wal', '-shm']) bytes += await stat(`${file}${suffix}`).then((s) => s.size, () => 0);
+}
+await store.close();
 console.log(JSON.stringify({ articles: count, generateMs: Math.round(generateMs), renders, search, matches, dbMb: Math.round(bytes / 1e6) }));

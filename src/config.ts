@@ -29,6 +29,10 @@ export interface Config {
   pagesPerHost: number;
   /** Bearer token for the admin routes; without one they do not exist. */
   adminToken: string | undefined;
+  /** An external WebSub hub to announce and ping; undefined: the built-in hub at `<origin>/websub`. */
+  websubHub: string | undefined;
+  /** Lets WebSub callbacks be loopback or private addresses (tests, a LAN); off by default. */
+  websubAllowPrivate: boolean;
 }
 
 interface Option {
@@ -58,6 +62,8 @@ export const OPTIONS: readonly Option[] = [
   { key: 'pageDelayMs', flag: 'page-delay', env: 'FEEDRELAY_PAGE_DELAY', type: 'string', default: '1', describe: 'seconds between article-page requests to one host (full text)' },
   { key: 'pagesPerHost', flag: 'pages-per-host', env: 'FEEDRELAY_PAGES_PER_HOST', type: 'string', default: '2', describe: 'article pages fetched from one host at once' },
   { key: 'maxFeedBytes', flag: 'max-feed-bytes', env: 'FEEDRELAY_MAX_FEED_BYTES', type: 'string', default: '10485760', describe: 'largest feed body read, in bytes' },
+  { key: 'websubHub', flag: 'websub-hub', env: 'FEEDRELAY_WEBSUB_HUB', type: 'string', default: '', describe: 'external WebSub hub to announce and ping (else the built-in one at /websub)' },
+  { key: 'websubAllowPrivate', flag: 'websub-allow-private', env: 'FEEDRELAY_WEBSUB_ALLOW_PRIVATE', type: 'boolean', default: 'false', describe: 'allow WebSub callbacks on loopback and private addresses' },
 ];
 
 function bool(name: string, value: string): boolean {
@@ -88,6 +94,10 @@ function positive(name: string, value: string, integer: boolean): number {
 
 function baseUrl(name: string, value: string): string | undefined {
   if (value === '') return undefined;
+  return httpUrl(name, value).replace(/\/+$/, '');
+}
+
+function httpUrl(name: string, value: string): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -95,7 +105,7 @@ function baseUrl(name: string, value: string): string | undefined {
     throw new ConfigError(`${name}: not a URL: ${JSON.stringify(value)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name}: must be http(s): ${JSON.stringify(value)}`);
-  return url.href.replace(/\/+$/, '');
+  return url.href;
 }
 
 function databaseUrl(name: string, value: string): string | undefined {
@@ -175,6 +185,8 @@ function configFrom(values: Record<string, string | boolean | undefined>, env: R
   const pageDelay = get('pageDelayMs');
   const perHost = get('pagesPerHost');
   const database = get('databaseUrl');
+  const hub = get('websubHub');
+  const allowPrivate = get('websubAllowPrivate');
   return {
     port: port(p.name, p.value),
     host: host === '' ? undefined : host,
@@ -193,6 +205,8 @@ function configFrom(values: Record<string, string | boolean | undefined>, env: R
     pageDelayMs: Math.round(nonNegative(pageDelay.name, pageDelay.value) * 1000),
     pagesPerHost: positive(perHost.name, perHost.value, true),
     adminToken: adminToken(env[ADMIN_TOKEN_ENV]),
+    websubHub: hub.value === '' ? undefined : httpUrl(hub.name, hub.value),
+    websubAllowPrivate: bool(allowPrivate.name, allowPrivate.value),
   };
 }
 

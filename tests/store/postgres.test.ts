@@ -154,7 +154,7 @@ describe.skipIf(skip)('PostgreSQL', () => {
       await client.connect();
       try {
         const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-        expect(rows.map((r) => r.version)).toEqual([1, 2]);
+        expect(rows.map((r) => r.version)).toEqual([1, 2, 3]);
       } finally {
         await client.end();
       }
