@@ -33,9 +33,9 @@ const NOT_A_DATE_LINE = /\p{Script=Han}/u;
  * DW's date line may name the author first, before a `<br>`: `<i>Michael  Da Silva <br>2023-…</i>`
  * (issue #13, the real archive). Names, one per line, take at most this many characters in all.
  */
-const BYLINE_MAX_LENGTH = 120;
+export const BYLINE_MAX_LENGTH = 120;
 /** Stands for a `<br>` while the line's text is read; a private-use character no outlet writes. */
-const LINE_BREAK = '\uE000';
+export const LINE_BREAK = '\uE000';
 
 function elementChildren(el: Element): Element[] {
   return Array.from(el.children);
