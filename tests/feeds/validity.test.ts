@@ -5,6 +5,7 @@ import { RequestNotFoundError } from '../../src/errors.js';
 import type { Article } from '../../src/model.js';
 import type { FeedPublisher } from '../../src/render/publisher.js';
 import { PLAUSIBLE_FROM } from '../../src/render/time.js';
+import { escapeHtmlText } from '../../src/normalize/html.js';
 import { stripNonXmlChars } from '../../src/render/xml.js';
 import type { Store } from '../../src/store/store.js';
 import { ATOM_RNC, hasJing, hasXmllint, makePublisher, makeStore, nastyArticles, NOW, runTool, writeTemp } from './support.js';
@@ -188,6 +189,12 @@ describe('JSON Feed 1.1', () => {
       const article = feed.items?.[0] && articles.get(feed.items[0].id!.replace('tag:feedrelay,2024:', ''));
       if (feed.items?.length) expect(feed.items[0]!.title, path).toBe(stripNonXmlChars(article!.title));
     }
+  });
+
+  it('gives an item without text its title as content_html, which readers do not take for none', () => {
+    const id = (1005).toString(16).padStart(16, '0');
+    const item = (parseJsonFeed(documents.get('/feed.json?limit=500')!).items ?? []).find((i) => i.id === `tag:feedrelay,2024:${id}`)!;
+    expect(item.content_html).toBe(escapeHtmlText(articles.get(id)!.title));
   });
 });
 
