@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import cron from 'node-cron';
+import { parseCron } from './cronExpression.js';
 import { ConfigError } from './errors.js';
 
 /** Everything the process is told at start; read once, at the edge, and passed down. */
@@ -132,7 +132,9 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   };
   const get = (key: keyof Config): { name: string; value: string } => raw(OPTIONS.find((o) => o.key === key)!);
   const cronSpec = get('cron');
-  if (!cron.validate(cronSpec.value)) throw new ConfigError(`${cronSpec.name}: not a cron expression: ${JSON.stringify(cronSpec.value)}`);
+  // Never node-cron's own validate: it expands `*/0` in a loop that kills Node (issue #12).
+  const parsedCron = parseCron(cronSpec.value);
+  if (!parsedCron.ok) throw new ConfigError(`${cronSpec.name}: ${JSON.stringify(cronSpec.value)} is not a cron expression: ${parsedCron.reason}`);
   const host = get('host').value;
   const p = get('port');
   const live = get('live');
