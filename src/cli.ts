@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
-import { parseConfig, usage } from './config.js';
+import { parseConfig, usage, type Config } from './config.js';
 import { ConfigError } from './errors.js';
+import { checkFolders, type Command } from './folders.js';
 import { createLog } from './log.js';
 import { scheduleRefresh, intervalSeconds } from './scheduler.js';
 import { buildSite } from './build.js';
@@ -10,9 +11,16 @@ import { createHttpServer } from './serve/server.js';
 import { createService } from './service.js';
 import { onShutdownSignals } from './shutdown.js';
 
-async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+/** The configuration and its folders, checked before anything is read; warnings are logged once there is a log. */
+async function configure(command: Command, argv: string[], env: NodeJS.ProcessEnv): Promise<{ config: Config; warnings: string[] }> {
   const config = parseConfig(argv, env);
+  return { config, warnings: await checkFolders(config, command) };
+}
+
+async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const { config, warnings } = await configure('serve', argv, env);
   const log = createLog(config.logLevel);
+  for (const warning of warnings) log.warn(warning);
   const service = await createService(config, log);
   // The archive now; the live feeds once we listen, so readers get the archive meanwhile.
   await service.refresh({ live: false });
@@ -44,11 +52,12 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
 
 /** `build`: every document as a static file, the bytes `serve` would answer under --base-url. */
 async function build(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const config = parseConfig(argv, env);
+  const { config, warnings } = await configure('build', argv, env);
   if (!config.baseUrl) {
-    throw new ConfigError('build: --base-url (FEEDRELAY_BASE_URL) is required: feeds state their own absolute address');
+    throw new ConfigError('--base-url (FEEDRELAY_BASE_URL) is required by build: expected the public address, such as https://feeds.example.org, since feeds state their own absolute address');
   }
   const log = createLog(config.logLevel);
+  for (const warning of warnings) log.warn(warning);
   const service = await createService(config, log);
   await service.refresh();
   const files = await buildSite(service.publisher, config.outDir, config.baseUrl);
@@ -58,9 +67,10 @@ async function build(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
 
 /** `refresh`: every feed once, whatever its backoff; a table on stdout; exit 0 only if every feed answered 200 or 304. */
 async function refresh(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const config = parseConfig(argv, env);
+  const { config, warnings } = await configure('refresh', argv, env);
   // Logs go to stderr, so stdout is the table alone.
   const log = createLog(config.logLevel, 2);
+  for (const warning of warnings) log.warn(warning);
   const service = await createService(config, log);
   const report = await service.refresh({ live: true, ignoreBackoff: true });
   console.log(formatRefreshTable(report.live!));
@@ -69,7 +79,7 @@ async function refresh(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
 
 async function main(): Promise<void> {
   const [command = 'serve', ...rest] = process.argv.slice(2);
-  if (command === '--help' || command === '-h' || rest.includes('--help')) {
+  if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
     console.log(usage());
     return;
   }
@@ -79,12 +89,16 @@ async function main(): Promise<void> {
     process.exitCode = await refresh(rest, process.env);
     return;
   }
-  throw new ConfigError(`unknown command ${JSON.stringify(command)}\n${usage()}`);
+  throw new ConfigError(`unknown command ${JSON.stringify(command)}: expected serve, refresh or build (npm start, npm run refresh, npm run build)`);
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError ? `feedrelay: ${err.message}` : err;
-  console.error(message);
-  process.exit(2);
+  // A bad setting is one line naming it, exit 2; anything else is a bug, shown with its stack, exit 1.
+  if (err instanceof ConfigError) {
+    console.error(`feedrelay: ${err.message}`);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
 });
 
