@@ -3,6 +3,7 @@ import { parseConfig, usage, type Config } from './config.js';
 import { ConfigError } from './errors.js';
 import { checkFolders, type Command } from './folders.js';
 import { createLog } from './log.js';
+import { LogSink } from './logSink.js';
 import { scheduleRefresh, intervalSeconds } from './scheduler.js';
 import { buildSite } from './build.js';
 import { formatRefreshTable } from './refresh/table.js';
@@ -10,6 +11,15 @@ import { createApp, createDocumentHandler } from './serve/app.js';
 import { createHttpServer } from './serve/server.js';
 import { createService } from './service.js';
 import { onShutdownSignals } from './shutdown.js';
+
+/** Log lines go to standard output (fd 1) for `serve`; messages for people to standard error. */
+const stdout = new LogSink(1);
+const stderr = new LogSink(2);
+
+/** Exits once what was logged is written, or after a bounded wait: a closed or stalled pipe never holds the process. */
+function exit(code: number): void {
+  void Promise.all([stdout.flush(), stderr.flush()]).then(() => process.exit(code));
+}
 
 /** The configuration and its folders, checked before anything is read; warnings are logged once there is a log. */
 async function configure(command: Command, argv: string[], env: NodeJS.ProcessEnv): Promise<{ config: Config; warnings: string[] }> {
@@ -19,7 +29,7 @@ async function configure(command: Command, argv: string[], env: NodeJS.ProcessEn
 
 async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const { config, warnings } = await configure('serve', argv, env);
-  const log = createLog(config.logLevel);
+  const log = createLog(config.logLevel, stdout);
   for (const warning of warnings) log.warn(warning);
   const service = await createService(config, log);
   // The archive now; the live feeds once we listen, so readers get the archive meanwhile.
@@ -47,7 +57,7 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const address = server.address();
   log.info({ address, cron: config.cron, live: config.live }, 'serving');
   if (config.live) service.refresh().catch((err: unknown) => log.error({ err }, 'start-up refresh failed'));
-  onShutdownSignals({ log, server, scheduler, service, exit: (code) => process.exit(code) });
+  onShutdownSignals({ log, server, scheduler, service, exit });
 }
 
 /** `build`: every document as a static file, the bytes `serve` would answer under --base-url. */
@@ -56,7 +66,7 @@ async function build(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   if (!config.baseUrl) {
     throw new ConfigError('--base-url (FEEDRELAY_BASE_URL) is required by build: expected the public address, such as https://feeds.example.org, since feeds state their own absolute address');
   }
-  const log = createLog(config.logLevel);
+  const log = createLog(config.logLevel, stdout);
   for (const warning of warnings) log.warn(warning);
   const service = await createService(config, log);
   await service.refresh();
@@ -69,36 +79,44 @@ async function build(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
 async function refresh(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { config, warnings } = await configure('refresh', argv, env);
   // Logs go to stderr, so stdout is the table alone.
-  const log = createLog(config.logLevel, 2);
+  const log = createLog(config.logLevel, stderr);
   for (const warning of warnings) log.warn(warning);
   const service = await createService(config, log);
   const report = await service.refresh({ live: true, ignoreBackoff: true });
-  console.log(formatRefreshTable(report.live!));
+  stdout.write(`${formatRefreshTable(report.live!)}\n`);
   return report.live!.ok ? 0 : 1;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number | undefined> {
   const [command = 'serve', ...rest] = process.argv.slice(2);
   if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
-    console.log(usage());
-    return;
+    stdout.write(`${usage()}\n`);
+    return 0;
   }
-  if (command === 'serve') return serve(rest, process.env);
-  if (command === 'build') return build(rest, process.env);
-  if (command === 'refresh') {
-    process.exitCode = await refresh(rest, process.env);
-    return;
+  if (command === 'serve') {
+    await serve(rest, process.env);
+    return undefined; // runs until a signal
   }
+  if (command === 'build') {
+    await build(rest, process.env);
+    return 0;
+  }
+  if (command === 'refresh') return refresh(rest, process.env);
   throw new ConfigError(`unknown command ${JSON.stringify(command)}: expected serve, refresh or build (npm start, npm run refresh, npm run build)`);
 }
 
-main().catch((err: unknown) => {
-  // A bad setting is one line naming it, exit 2; anything else is a bug, shown with its stack, exit 1.
-  if (err instanceof ConfigError) {
-    console.error(`feedrelay: ${err.message}`);
-    process.exit(2);
-  }
-  console.error(err);
-  process.exit(1);
-});
-
+main().then(
+  (code) => {
+    if (code !== undefined) exit(code);
+  },
+  (err: unknown) => {
+    // A bad setting is one line naming it, exit 2; anything else is a bug, shown with its stack, exit 1.
+    if (err instanceof ConfigError) {
+      stderr.write(`feedrelay: ${err.message}\n`);
+      exit(2);
+      return;
+    }
+    stderr.write(`feedrelay: ${(err as Error)?.stack ?? String(err)}\n`);
+    exit(1);
+  },
+);
