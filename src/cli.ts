@@ -1,4 +1,7 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pkg from '../package.json' with { type: 'json' };
+import { startupBanner } from './banner.js';
 import { parseConfig, usage, type Config } from './config.js';
 import { ConfigError } from './errors.js';
 import { checkFolders, type Command } from './folders.js';
@@ -54,8 +57,9 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     s.once('error', reject);
     s.listen(config.port, config.host ?? '::', () => resolve(s));
   });
-  const address = server.address();
+  const address = server.address() as AddressInfo;
   log.info({ address, cron: config.cron, live: config.live }, 'serving');
+  stderr.write(`${startupBanner({ version: pkg.version, articles: service.store.size, address, host: config.host, baseUrl: config.baseUrl })}\n`);
   if (config.live) service.refresh().catch((err: unknown) => log.error({ err }, 'start-up refresh failed'));
   onShutdownSignals({ log, server, scheduler, service, exit });
 }
@@ -75,7 +79,11 @@ async function build(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   log.info({ out: config.outDir, files: files.length, bytes, articles: service.store.size }, 'site built');
 }
 
-/** `refresh`: every feed once, whatever its backoff; a table on stdout; exit 0 only if every feed answered 200 or 304. */
+/**
+ * `refresh`: every feed once, whatever its backoff; a table on stdout, with every source
+ * definition, the invalid ones too; exit 0 only if every definition loaded and every feed
+ * answered 200 or 304.
+ */
 async function refresh(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { config, warnings } = await configure('refresh', argv, env);
   // Logs go to stderr, so stdout is the table alone.
@@ -83,8 +91,9 @@ async function refresh(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
   for (const warning of warnings) log.warn(warning);
   const service = await createService(config, log);
   const report = await service.refresh({ live: true, ignoreBackoff: true });
-  stdout.write(`${formatRefreshTable(report.live!)}\n`);
-  return report.live!.ok ? 0 : 1;
+  const live = report.live!;
+  stdout.write(`${formatRefreshTable(live, { sources: service.sources.definitions, errors: service.definitionErrors })}\n`);
+  return live.ok && service.definitionErrors.length === 0 ? 0 : 1;
 }
 
 async function main(): Promise<number | undefined> {

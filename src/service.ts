@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import type { SourceDefinitionError } from './errors.js';
 import type { Log } from './log.js';
 import { LiveRefresh, type LiveReport, type RunOptions } from './refresh/liveRefresh.js';
 import { statusDocument, type StatusDocument } from './refresh/status.js';
@@ -37,6 +38,8 @@ export interface Service {
   config: Config;
   store: ArticleStore;
   sources: SourceRegistry;
+  /** Definition files in the feeds folder that could not be used, each with its reason. */
+  definitionErrors: readonly SourceDefinitionError[];
   publisher: FeedPublisher;
   /** Rescans the archive and, where asked, fetches the live feeds; a call while one runs joins it. */
   refresh(options?: ServiceRefreshOptions): Promise<RefreshReport>;
@@ -144,5 +147,5 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
     });
   }
 
-  return { config, store, sources, publisher, refresh, refreshing: () => running !== undefined, status, stop };
+  return { config, store, sources, definitionErrors: definitions.errors, publisher, refresh, refreshing: () => running !== undefined, status, stop };
 }
