@@ -42,15 +42,16 @@ function parseLanguage(value: string): Language {
 }
 
 /**
- * Reads a feed URL's query string (without `?`). Every problem is a RequestParameterError naming
- * the parameter: an unknown or repeated parameter too, since a silently ignored typo (`?lnag=`)
- * serves the wrong feed with no hint why.
+ * Reads a feed URL's query string (without `?`). Every problem with `limit`, `q` or `lang` is a
+ * RequestParameterError naming the parameter, a repeated one too. Other parameters are ignored
+ * (issue #12): readers and link shorteners append `utm_source`, `fbclid` and the like.
  */
 export function parseFeedFilter(query: string, options: { paged: boolean }): FeedFilter {
   const filter: FeedFilter = {};
   if (query === '') return filter;
   const seen = new Set<string>();
   for (const [name, value] of new URLSearchParams(query)) {
+    if (!(PARAMETERS as readonly string[]).includes(name)) continue;
     if (seen.has(name)) fail(name, 'given more than once');
     seen.add(name);
     if (name === 'limit') {
@@ -58,7 +59,6 @@ export function parseFeedFilter(query: string, options: { paged: boolean }): Fee
       filter.limit = parseLimit(value);
     } else if (name === 'q') filter.q = parseKeyword(value);
     else if (name === 'lang') filter.lang = parseLanguage(value);
-    else fail(name, `unknown parameter; feeds take ${PARAMETERS.join(', ')}`);
   }
   return filter;
 }

@@ -11,6 +11,7 @@ import { DEFAULT_LIMIT, filterQuery, matchesFilter, parseFeedFilter, type FeedFi
 import { INDEX_CSP, renderIndexPage } from './indexPage.js';
 import { renderJsonFeed } from './jsonFeed.js';
 import { renderOpml, type FeedListing } from './opml.js';
+import { ACCEPTED_PARAMETERS, acceptedQuery } from './queryString.js';
 import { renderRss } from './rss.js';
 import { feedPath, FEED_FILES, MERGED_KEY, OPML_PATH, parseSitePath, type DocumentRef, type FeedFormat } from './sitePaths.js';
 import { plausibleArticle, PLAUSIBLE_FROM } from './time.js';
@@ -120,15 +121,22 @@ export class FeedPublisher {
 
   /**
    * The document at `path` with query string `query` (no `?`), self links built on `origin`;
-   * undefined when the path names nothing we publish. Throws RequestParameterError for a bad
-   * parameter and RequestNotFoundError for an archive page that does not exist.
+   * undefined when the path names nothing we publish. Parameters the document does not take are
+   * ignored, and left out of the cache key. Throws RequestParameterError for a bad parameter and
+   * RequestNotFoundError for an archive page that does not exist.
    */
   document(origin: string, path: string, query: string): RenderedDocument | undefined {
     this.sync();
+    let ref: DocumentRef | undefined;
+    if (query !== '') {
+      ref = parseSitePath(path);
+      if (ref === undefined) return undefined;
+      query = acceptedQuery(query, ACCEPTED_PARAMETERS[ref.kind]);
+    }
     const cacheKey = `${origin}\n${path}\n${query}`;
     const hit = this.cache.get(cacheKey);
     if (hit) return hit;
-    const ref = parseSitePath(path);
+    ref ??= parseSitePath(path);
     if (ref === undefined || (ref.kind === 'feed' && !this.hasKey(ref.key))) return undefined;
     const doc = this.renderRef(ref, origin, query);
     this.cache.set(cacheKey, doc);

@@ -181,7 +181,7 @@ describe('bad requests', () => {
     ['/feed.xml?limit=501', 'limit: expected a whole number from 1 to 500, got "501"'],
     ['/atom.xml?lang=en', 'lang: expected zh-Hans or zh-Hant, got "en"'],
     ['/feed.json?q=', 'q: expected a keyword, got an empty value'],
-    ['/voa/feed.xml?sort=asc', 'sort: unknown parameter; feeds take limit, q, lang'],
+    ['/voa/feed.xml?utm_source=x&limit=0', 'limit: expected a whole number from 1 to 500, got "0"'],
     ['/archive/1/atom.xml?limit=5', 'limit: archive pages have a fixed size; leave limit out'],
   ])('%s → 400 naming the parameter', async (path, message) => {
     const res = await get(path);
@@ -216,6 +216,36 @@ describe('bad requests', () => {
   it('leaves other paths to the Express app', async () => {
     expect((await get('/healthz')).body.toString()).toBe('ok\n');
     expect((await get('/missing')).body.toString()).toBe('not found: /missing\n');
+  });
+});
+
+describe('parameters a document does not take', () => {
+  it.each(['/feed.xml', '/voa/atom.xml', '/archive/1/feed.json', '/opml.xml', '/'])('are ignored on %s: the same bytes and ETag as without them', async (path) => {
+    const plain = await get(path);
+    for (const query of ['utm_source=newsletter&utm_medium=email&utm_campaign=x', 'fbclid=IwAR0abc', 'x=1&y']) {
+      const tracked = await get(`${path}?${query}`);
+      expect(tracked.status).toBe(200);
+      expect(tracked.headers.etag).toBe(plain.headers.etag);
+      expect(tracked.body.equals(plain.body)).toBe(true);
+    }
+  });
+
+  it('stay out of self links, which keep the known ones as sent', async () => {
+    const res = await get('/atom.xml?utm_source=reader&lang=zh-Hant&fbclid=1&limit=5');
+    const self = parseAtomFeed(res.body.toString()).links?.find((l) => l.rel === 'self')?.href;
+    expect(self).toBe(`${server.url}/atom.xml?lang=zh-Hant&limit=5`);
+  });
+
+  it('cannot fill the document cache or force renders: ?x=1, ?x=2, … are one document', async () => {
+    await get('/rfi/feed.json');
+    const before = publisher.cacheStats().documents;
+    const first = publisher.document(server.url, '/rfi/feed.json', 'x=0');
+    for (let i = 1; i <= 300; i += 1) {
+      expect((await get(`/rfi/feed.json?x=${i}`)).status).toBe(200);
+      expect((await get(`/?utm_content=${i}`)).status).toBe(200);
+    }
+    expect(publisher.cacheStats().documents).toBeLessThanOrEqual(before + 1);
+    expect(publisher.document(server.url, '/rfi/feed.json', 'x=301')).toBe(first);
   });
 });
 
