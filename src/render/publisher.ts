@@ -8,6 +8,7 @@ import { RenderedDocument } from './document.js';
 import { DocumentCache, type CacheLimits } from './documentCache.js';
 import { feedGuid, type FeedView, type PageLinks } from './feedView.js';
 import { DEFAULT_LIMIT, filterQuery, matchesFilter, parseFeedFilter, type FeedFilter } from './feedQuery.js';
+import { ARTICLE_CSP, renderArticlePage } from './articlePage.js';
 import { INDEX_CSP, renderIndexPage } from './indexPage.js';
 import { renderJsonFeed } from './jsonFeed.js';
 import { renderOpml, type FeedListing } from './opml.js';
@@ -138,9 +139,15 @@ export class FeedPublisher {
     if (hit) return hit;
     ref ??= parseSitePath(path);
     if (ref === undefined || (ref.kind === 'feed' && !this.hasKey(ref.key))) return undefined;
+    if (ref.kind === 'article' && !this.article(ref.id)) return undefined;
     const doc = this.renderRef(ref, origin, query);
     this.cache.set(cacheKey, doc);
     return doc;
+  }
+
+  /** One stored article by id, for its own page. */
+  article(id: string): Article | undefined {
+    return this.store.getById(id);
   }
 
   /** A feed by its parts; the same document `document()` serves for the equivalent URL. */
@@ -264,6 +271,7 @@ export class FeedPublisher {
       const body = Buffer.from(FORMATS[ref.format].render(view), 'utf8');
       return new RenderedDocument(body, FORMATS[ref.format].contentType, view.updated > PLAUSIBLE_FROM ? view.updated : 0);
     }
+    if (ref.kind === 'article') return this.renderArticle(ref.id, origin);
     const feeds = this.keys().map((key) => this.listing(key, origin));
     if (ref.kind === 'opml') {
       // The list names feeds, not articles: it changes only with feeds/, so it states no date.
@@ -293,6 +301,15 @@ export class FeedPublisher {
     const updated = lastChange(articles);
     return new RenderedDocument(Buffer.from(body, 'utf8'), HTML_TYPE, updated > PLAUSIBLE_FROM ? updated : 0, {
       'Content-Security-Policy': INDEX_CSP,
+    });
+  }
+
+  private renderArticle(id: string, origin: string): RenderedDocument {
+    const article = plausibleArticle(this.article(id)!, this.now);
+    const body = renderArticlePage({ article, source: this.sources.describe(article.source), origin, siteTitle: MERGED_TITLE });
+    const updated = lastChange([article]);
+    return new RenderedDocument(Buffer.from(body, 'utf8'), HTML_TYPE, updated > PLAUSIBLE_FROM ? updated : 0, {
+      'Content-Security-Policy': ARTICLE_CSP,
     });
   }
 

@@ -10,6 +10,7 @@ export const ACCEPTED_PARAMETERS: Record<DocumentRef['kind'], readonly string[]>
   feed: PARAMETERS,
   index: [],
   opml: [],
+  article: [],
 };
 
 function parameterName(segment: string): string {
