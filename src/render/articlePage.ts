@@ -16,9 +16,9 @@ const STYLE = `${BASE_STYLE}
 main{padding-bottom:1rem}
 .crumb{margin:0 0 .5rem;font-size:.875rem}
 .body{font-size:1.0625rem;line-height:1.8;overflow-wrap:anywhere}
-.body img{max-width:100%;height:auto}
-.body figure{margin:1rem 0}
-.body figcaption{color:var(--muted);font-size:.875rem;line-height:1.5}
+main img{max-width:100%;height:auto}
+main figure{margin:1rem 0}
+main figcaption{color:var(--muted);font-size:.875rem;line-height:1.5}
 .body blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid var(--line)}
 .body table{border-collapse:collapse;max-width:100%;display:block;overflow-x:auto}
 .original{display:inline-flex;align-items:center;min-height:44px}
