@@ -10,11 +10,12 @@ import { feedGuid, type FeedView, type PageLinks } from './feedView.js';
 import { DEFAULT_LIMIT, filterQuery, matchesFilter, parseFeedFilter, type FeedFilter } from './feedQuery.js';
 import { ARTICLE_CSP, renderArticlePage } from './articlePage.js';
 import { INDEX_CSP, renderIndexPage } from './indexPage.js';
+import { parseIndexFilter } from './indexFilter.js';
 import { renderJsonFeed } from './jsonFeed.js';
 import { renderOpml, type FeedListing } from './opml.js';
 import { ACCEPTED_PARAMETERS, acceptedQuery } from './queryString.js';
 import { renderRss } from './rss.js';
-import { feedPath, FEED_FILES, MERGED_KEY, OPML_PATH, parseSitePath, type DocumentRef, type FeedFormat } from './sitePaths.js';
+import { articlePath, feedPath, FEED_FILES, MERGED_KEY, OPML_PATH, parseSitePath, type DocumentRef, type FeedFormat } from './sitePaths.js';
 import { plausibleArticle, PLAUSIBLE_FROM } from './time.js';
 
 export { DEFAULT_LIMIT } from './feedQuery.js';
@@ -38,6 +39,12 @@ export const DEFAULT_CACHE_LIMITS: CacheLimits = { entries: 256, bytes: 64 * 102
 const MATCH_MEMO_ENTRIES = 64;
 
 const MERGED_TITLE = 'feedrelay: 美国之音、法广、德国之声中文新闻';
+
+/** How a document is asked for: by the server (the default) or for the static build's files. */
+export interface DocumentOptions {
+  /** A copy for a plain file host, which ignores query strings: the index page offers no filters. */
+  static?: boolean;
+}
 
 /** A feed request, as the static build and older callers state it. */
 export interface FeedQuery {
@@ -126,7 +133,7 @@ export class FeedPublisher {
    * ignored, and left out of the cache key. Throws RequestParameterError for a bad parameter and
    * RequestNotFoundError for an archive page that does not exist.
    */
-  document(origin: string, path: string, query: string): RenderedDocument | undefined {
+  document(origin: string, path: string, query: string, options: DocumentOptions = {}): RenderedDocument | undefined {
     this.sync();
     let ref: DocumentRef | undefined;
     if (query !== '') {
@@ -134,13 +141,13 @@ export class FeedPublisher {
       if (ref === undefined) return undefined;
       query = acceptedQuery(query, ACCEPTED_PARAMETERS[ref.kind]);
     }
-    const cacheKey = `${origin}\n${path}\n${query}`;
+    const cacheKey = `${origin}\n${path}\n${query}${options.static ? '\nstatic' : ''}`;
     const hit = this.cache.get(cacheKey);
     if (hit) return hit;
     ref ??= parseSitePath(path);
     if (ref === undefined || (ref.kind === 'feed' && !this.hasKey(ref.key))) return undefined;
     if (ref.kind === 'article' && !this.article(ref.id)) return undefined;
-    const doc = this.renderRef(ref, origin, query);
+    const doc = this.renderRef(ref, origin, query, options);
     this.cache.set(cacheKey, doc);
     return doc;
   }
@@ -158,9 +165,13 @@ export class FeedPublisher {
     return doc;
   }
 
-  /** Every path a static copy of the site needs: index, OPML, and each feed with all its archive pages. */
+  /**
+   * Every path a static copy of the site needs: index, OPML, the pages of the articles the index
+   * lists, and each feed with all its archive pages.
+   */
   paths(): string[] {
-    const paths = ['/', OPML_PATH];
+    this.sync();
+    const paths = ['/', OPML_PATH, ...this.matching(MERGED_KEY, {}).slice(0, DEFAULT_LIMIT).map((a) => articlePath(a.id))];
     for (const key of this.keys()) {
       const pages = pageCount(this.matching(key, {}).length);
       for (const format of Object.keys(FORMATS) as FeedFormat[]) {
@@ -265,7 +276,7 @@ export class FeedPublisher {
     };
   }
 
-  private renderRef(ref: DocumentRef, origin: string, query: string): RenderedDocument {
+  private renderRef(ref: DocumentRef, origin: string, query: string, options: DocumentOptions): RenderedDocument {
     if (ref.kind === 'feed') {
       const view = this.view(ref, origin, query);
       const body = Buffer.from(FORMATS[ref.format].render(view), 'utf8');
@@ -277,13 +288,27 @@ export class FeedPublisher {
       // The list names feeds, not articles: it changes only with feeds/, so it states no date.
       return new RenderedDocument(Buffer.from(renderOpml({ title: MERGED_TITLE, feeds }), 'utf8'), OPML_TYPE, 0);
     }
-    const articles = this.store.list().slice(0, DEFAULT_LIMIT).map((a) => plausibleArticle(a, this.now));
+    return this.renderIndex(feeds, origin, query, options);
+  }
+
+  private renderIndex(feeds: FeedListing[], origin: string, query: string, options: DocumentOptions): RenderedDocument {
+    const filter = options.static ? {} : parseIndexFilter(query, (id) => this.sources.get(id) !== undefined);
+    const feedFilter = { q: filter.q, lang: filter.lang };
+    const narrowed = filter.source !== undefined || filter.q !== undefined || filter.lang !== undefined;
+    const matching = this.matching(filter.source ?? MERGED_KEY, feedFilter);
+    const articles = matching.slice(0, DEFAULT_LIMIT).map((a) => plausibleArticle(a, this.now));
+    // The last change anywhere: an arrival (the newest by arrival) or an edit, which happens to recent arrivals.
+    const recent = this.matching(MERGED_KEY, {}, 'arrival').slice(-ARCHIVE_PAGE_SIZE).map((a) => plausibleArticle(a, this.now));
+    const updated = lastChange([...articles, ...recent]);
     const total = this.store.size;
     const newest = newestPage(total);
+    const selection = filterQuery(feedFilter, false);
     const body = renderIndexPage({
       title: MERGED_TITLE,
       description: feeds[0]!.description,
+      origin,
       articles,
+      total: matching.length,
       source: (id) => this.sources.describe(id),
       feeds,
       opmlUrl: `${origin}${OPML_PATH}`,
@@ -297,8 +322,17 @@ export class FeedPublisher {
           },
         }
         : undefined,
+      updated: updated > PLAUSIBLE_FROM ? updated : 0,
+      filter,
+      filteredFeeds: narrowed
+        ? {
+          rss: `${origin}${feedPath(filter.source ?? MERGED_KEY, 'rss')}${selection}`,
+          atom: `${origin}${feedPath(filter.source ?? MERGED_KEY, 'atom')}${selection}`,
+          json: `${origin}${feedPath(filter.source ?? MERGED_KEY, 'json')}${selection}`,
+        }
+        : undefined,
+      static: options.static === true,
     });
-    const updated = lastChange(articles);
     return new RenderedDocument(Buffer.from(body, 'utf8'), HTML_TYPE, updated > PLAUSIBLE_FROM ? updated : 0, {
       'Content-Security-Policy': INDEX_CSP,
     });

@@ -8,7 +8,7 @@ import type { DocumentRef } from './sitePaths.js';
  */
 export const ACCEPTED_PARAMETERS: Record<DocumentRef['kind'], readonly string[]> = {
   feed: PARAMETERS,
-  index: [],
+  index: ['source', 'lang', 'q'],
   opml: [],
   article: [],
 };
