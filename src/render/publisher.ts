@@ -285,8 +285,9 @@ export class FeedPublisher {
     if (ref.kind === 'article') return this.renderArticle(ref.id, origin);
     const feeds = this.keys().map((key) => this.listing(key, origin));
     if (ref.kind === 'opml') {
-      // The list names feeds, not articles: it changes only with feeds/, so it states no date.
-      return new RenderedDocument(Buffer.from(renderOpml({ title: MERGED_TITLE, feeds }), 'utf8'), OPML_TYPE, 0);
+      // The list names feeds, not articles: it changes when a definition in feeds/ does.
+      const modified = Math.max(PLAUSIBLE_FROM, ...this.sources.definitions.map((d) => d.modified ?? 0));
+      return new RenderedDocument(Buffer.from(renderOpml({ title: MERGED_TITLE, feeds }), 'utf8'), OPML_TYPE, Math.min(modified, this.now));
     }
     return this.renderIndex(feeds, origin, query, options);
   }

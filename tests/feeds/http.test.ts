@@ -1,9 +1,14 @@
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedPublisher } from '../../src/render/publisher.js';
+import { FeedPublisher } from '../../src/render/publisher.js';
+import { loadSourceDefinitions } from '../../src/sources/definitions.js';
+import { SourceRegistry } from '../../src/sources/registry.js';
 import type { ArticleStore } from '../../src/store/store.js';
-import { makeArticle, makePublisher, makeStore, request, startServer, type TestServer } from './support.js';
+import { makeArticle, makePublisher, makeStore, NOW, request, startServer, type TestServer } from './support.js';
 
 let store: ArticleStore;
 let publisher: FeedPublisher;
@@ -44,6 +49,30 @@ describe('feed responses', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe(type);
     expect(res.headers.etag).toBeDefined();
+    expect(Date.parse(String(res.headers['last-modified']))).not.toBeNaN();
+  });
+
+  it('dates /opml.xml by its newest source definition file, and answers If-Modified-Since with 304', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feedrelay-opml-'));
+    try {
+      const definition = (title: string) => JSON.stringify({ title, url: 'https://www.dw.com/zh/', feeds: [], language: 'zh-Hans' });
+      await writeFile(join(dir, 'dw.json'), definition('德国之声中文网'));
+      await writeFile(join(dir, 'voa.json'), definition('美国之音中文网'));
+      await utimes(join(dir, 'dw.json'), new Date(Date.UTC(2024, 2, 1)), new Date(Date.UTC(2024, 2, 1)));
+      await utimes(join(dir, 'voa.json'), new Date(Date.UTC(2024, 5, 9, 8, 30)), new Date(Date.UTC(2024, 5, 9, 8, 30)));
+      const { sources } = await loadSourceDefinitions(dir);
+      const s = await startServer(new FeedPublisher(makeStore(3), new SourceRegistry(sources), { ttlMinutes: 15, clock: () => NOW }));
+      try {
+        const res = await request(`${s.url}/opml.xml`);
+        expect(res.headers['last-modified']).toBe('Sun, 09 Jun 2024 08:30:00 GMT');
+        const again = await request(`${s.url}/opml.xml`, { headers: { 'If-Modified-Since': 'Sun, 09 Jun 2024 08:30:00 GMT' } });
+        expect(again.status).toBe(304);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives the same bytes and ETag to the same request', async () => {
