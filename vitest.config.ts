@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import SkipSummaryReporter from './tests/support/skipSummary.js';
 
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // The default output, then one line naming the checks that were skipped (tests/support/checks.ts).
+    reporters: ['default', new SkipSummaryReporter()],
   },
 });

@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
-import { available, makeArticle, makePublisher, makeStore, REPO, startServer, type TestServer } from './support.js';
+import { canRun, CHECKS } from '../support/checks.js';
+import { makeArticle, makePublisher, makeStore, REPO, startServer, type TestServer } from './support.js';
 
 /**
  * The index page and an article page as readers see them: Chromium with a CJK font, at desktop
@@ -20,9 +19,8 @@ const PHONE = { width: 375, height: 740 };
 /** Apple HIG and WCAG 2.5.5: a tap target of at least 44 by 44 CSS pixels. */
 const TAP = 44;
 
-const hasCjkFont = (): boolean => (spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' }).stdout ?? '').trim() !== '';
-const ready = available('chromium', existsSync(CHROMIUM), 'apt-get install chromium')
-  && available('a CJK font', hasCjkFont(), 'apt-get install fonts-noto-cjk');
+// Without a CJK font the page would be measured and photographed in boxes of tofu.
+const ready = canRun(CHECKS.chromium) && canRun(CHECKS.cjkFont);
 
 /** A solid-colour PNG, so thumbnails show without the test touching the internet. */
 function png(width: number, height: number, rgb: [number, number, number]): Buffer {
