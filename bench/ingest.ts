@@ -9,16 +9,13 @@ export interface IngestRow {
   coldMs: number;
   perSecond: number;
   coldPeakRssMb: number;
-  renderMedianMs: number;
   warmStartMs: number;
   warmRssMb: number;
-  warmPeakRssMb: number;
 }
 
 interface ChildResult {
   articles: number;
   loadMs: number;
-  renderMedianMs: number;
   peakRssMb: number;
 }
 
@@ -33,7 +30,7 @@ async function archiveOf(count: number): Promise<string> {
   return dir;
 }
 
-/** Cold ingest (an empty data folder: every file parsed, cleaned, deduped, catalogued), then a warm start of the server. */
+/** Cold ingest (an empty data folder: every file parsed, normalised, deduped, stored), then a start of the server on it. */
 export async function benchIngest(count: number): Promise<IngestRow> {
   const archive = await archiveOf(count);
   const data = await mkdtemp(join(tmpdir(), 'feedrelay-bench-data-'));
@@ -47,20 +44,16 @@ export async function benchIngest(count: number): Promise<IngestRow> {
     const server = spawnTs('src/cli.ts', ['serve', '--port', String(port), '--host', '127.0.0.1', '--seeds', archive,
       '--data', data, '--feeds', join(ROOT, 'feeds'), '--log-level', 'silent'], { stdio: 'ignore' });
     try {
-      const up = await waitUntilUp(`http://127.0.0.1:${port}/healthz`);
+      const up = await waitUntilUp(`http://127.0.0.1:${port}/readyz`);
       const warmStartMs = up - started;
-      // The first feed request reads bodies from the catalog: part of being ready.
       await fetch(`http://127.0.0.1:${port}/feed.xml`).then((r) => r.arrayBuffer());
-      const memory = memoryOf(server.pid!);
       return {
         articles: cold.articles,
         coldMs: cold.loadMs,
         perSecond: Math.round(cold.articles / (cold.loadMs / 1000)),
         coldPeakRssMb: cold.peakRssMb,
-        renderMedianMs: cold.renderMedianMs,
         warmStartMs,
-        warmRssMb: memory.rssMb,
-        warmPeakRssMb: memory.peakMb,
+        warmRssMb: memoryOf(server.pid!).rssMb,
       };
     } finally {
       await stop(server);

@@ -25,8 +25,8 @@ export function fileForPath(outDir: string, path: string): string {
  */
 export async function buildSite(publisher: FeedPublisher, outDir: string, origin: string): Promise<BuiltFile[]> {
   const built: BuiltFile[] = [];
-  for (const path of publisher.paths()) {
-    const doc = publisher.document(origin, path, '', { static: true });
+  for (const path of await publisher.paths()) {
+    const doc = await publisher.document(origin, path, '', { static: true });
     if (!doc) throw new Error(`build: ${path} is listed but not published`);
     const file = fileForPath(outDir, path);
     await mkdir(dirname(file), { recursive: true });

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pkg from '../package.json' with { type: 'json' };
 import { startupBanner } from './banner.js';
-import { parseConfig, usage, type Config } from './config.js';
+import { parseCommandLine, usage, type Config } from './config.js';
 import { ConfigError } from './errors.js';
 import { checkFolders, type Command } from './folders.js';
 import { createLog } from './log.js';
@@ -12,6 +12,8 @@ import { buildSite } from './build.js';
 import { formatRefreshTable } from './refresh/table.js';
 import { createApp, createDocumentHandler } from './serve/app.js';
 import { createHttpServer } from './serve/server.js';
+import { exportArchive } from './interchange/exportArchive.js';
+import { Metrics } from './metrics.js';
 import { createService } from './service.js';
 import { onShutdownSignals } from './shutdown.js';
 
@@ -26,7 +28,7 @@ function exit(code: number): void {
 
 /** The configuration and its folders, checked before anything is read; warnings are logged once there is a log. */
 async function configure(command: Command, argv: string[], env: NodeJS.ProcessEnv): Promise<{ config: Config; warnings: string[] }> {
-  const config = parseConfig(argv, env);
+  const { config } = parseCommandLine(argv, env, false);
   return { config, warnings: await checkFolders(config, command) };
 }
 
@@ -34,16 +36,22 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const { config, warnings } = await configure('serve', argv, env);
   const log = createLog(config.logLevel, stdout);
   for (const warning of warnings) log.warn(warning);
-  const service = await createService(config, log);
+  let articles = (): Promise<number> => Promise.resolve(0);
+  const metrics = new Metrics(() => articles());
+  const service = await createService(config, log, { metrics });
+  articles = () => service.store.count({});
   // The archive now; the live feeds once we listen, so readers get the archive meanwhile.
   await service.refresh({ live: false });
-  log.info({ articles: service.store.size }, 'store loaded');
+  const stored = await service.store.count({});
+  log.info({ articles: stored, store: service.store.location }, 'store loaded');
   const appDeps = {
     publisher: service.publisher,
     log,
     trustProxy: config.trustProxy,
     route: { baseUrl: config.baseUrl, maxAgeSeconds: intervalSeconds(config.cron) },
     status: () => service.status(),
+    ready: () => service.ready(),
+    metrics,
     // An admin's refresh tries every feed now, as `npm run refresh` does, whatever their backoff.
     admin: config.adminToken
       ? { token: config.adminToken, refresh: () => service.refresh({ ignoreBackoff: true }), refreshing: () => service.refreshing(), log }
@@ -59,7 +67,7 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
   const address = server.address() as AddressInfo;
   log.info({ address, cron: config.cron, live: config.live }, 'serving');
-  stderr.write(`${startupBanner({ version: pkg.version, articles: service.store.size, address, host: config.host, baseUrl: config.baseUrl })}\n`);
+  stderr.write(`${startupBanner({ version: pkg.version, articles: stored, address, host: config.host, baseUrl: config.baseUrl })}\n`);
   if (config.live) service.refresh().catch((err: unknown) => log.error({ err }, 'start-up refresh failed'));
   onShutdownSignals({ log, server, scheduler, service, exit });
 }
@@ -76,7 +84,39 @@ async function build(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   await service.refresh();
   const files = await buildSite(service.publisher, config.outDir, config.baseUrl);
   const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
-  log.info({ out: config.outDir, files: files.length, bytes, articles: service.store.size }, 'site built');
+  log.info({ out: config.outDir, files: files.length, bytes, articles: await service.store.count({}) }, 'site built');
+  await service.close();
+}
+
+/** `export`: every stored article as `NNN_<id>.txt` in the seed format, under --out. */
+async function exportCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const { config, warnings } = await configure('export', argv, env);
+  const log = createLog(config.logLevel, stderr);
+  for (const warning of warnings) log.warn(warning);
+  const service = await createService(config, log);
+  await service.refresh({ live: false });
+  const result = await exportArchive(service.store, config.outDir);
+  stdout.write(`exported ${result.files} articles (${result.bytes} bytes) to ${config.outDir}\n`);
+  await service.close();
+}
+
+/** `import DIR …`: archive folders of the seed format, with an earlier release's state files. */
+async function importCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { config, args: dirs } = parseCommandLine(argv, env, true);
+  if (dirs.length === 0) throw new ConfigError('import: name at least one folder to import (npm run import -- DIR)');
+  const warnings = await checkFolders(config, 'import');
+  const log = createLog(config.logLevel, stderr);
+  for (const warning of warnings) log.warn(warning);
+  const service = await createService(config, log);
+  await service.refresh({ live: false });
+  let failed = 0;
+  for (const dir of dirs) {
+    const r = await service.importFolder(dir);
+    failed += r.articles.errors.length + r.errors.length;
+    stdout.write(`${dir}: ${r.articles.added} articles added, ${r.articles.duplicates} already stored, ${r.articles.errors.length} unreadable; ${r.feedStates} feed states, ${r.pendingFullText} pending full-text retries\n`);
+  }
+  await service.close();
+  return failed > 0 ? 1 : 0;
 }
 
 /**
@@ -91,6 +131,7 @@ async function refresh(argv: string[], env: NodeJS.ProcessEnv): Promise<number> 
   for (const warning of warnings) log.warn(warning);
   const service = await createService(config, log);
   const report = await service.refresh({ live: true, ignoreBackoff: true });
+  await service.close();
   const live = report.live!;
   stdout.write(`${formatRefreshTable(live, { sources: service.sources.definitions, errors: service.definitionErrors })}\n`);
   return live.ok && service.definitionErrors.length === 0 ? 0 : 1;
@@ -106,12 +147,17 @@ async function main(): Promise<number | undefined> {
     await serve(rest, process.env);
     return undefined; // runs until a signal
   }
+  if (command === 'export') {
+    await exportCommand(rest, process.env);
+    return 0;
+  }
+  if (command === 'import') return importCommand(rest, process.env);
   if (command === 'build') {
     await build(rest, process.env);
     return 0;
   }
   if (command === 'refresh') return refresh(rest, process.env);
-  throw new ConfigError(`unknown command ${JSON.stringify(command)}: expected serve, refresh or build (npm start, npm run refresh, npm run build)`);
+  throw new ConfigError(`unknown command ${JSON.stringify(command)}: expected serve, refresh, build, export or import (npm start, npm run refresh, npm run build, npm run export, npm run import)`);
 }
 
 main().then(

@@ -132,10 +132,15 @@ function adminToken(value: string | undefined): string | undefined {
  * (`--port -1` is a bad port, not a missing one); one starting with `--` is taken for the next
  * option, so a forgotten value is named as such.
  */
-function readFlags(argv: readonly string[]): Map<string, string> {
+function readFlags(argv: readonly string[], allowPositionals: boolean): { values: Map<string, string>; args: string[] } {
   const values = new Map<string, string>();
+  const args: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
+    if (allowPositionals && !arg.startsWith('-')) {
+      args.push(arg);
+      continue;
+    }
     if (!arg.startsWith('--') || arg === '--') {
       throw new ConfigError(`unexpected argument ${JSON.stringify(arg)}: options are --name value (--help lists them)`);
     }
@@ -152,12 +157,25 @@ function readFlags(argv: readonly string[]): Map<string, string> {
       i += 1;
     }
   }
-  return values;
+  return { values, args };
 }
 
 /** Flags win over variables, variables over defaults. Throws ConfigError naming the parameter. */
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
-  const values = readFlags(argv);
+  return parseCommandLine(argv, env, false).config;
+}
+
+/** parseConfig for commands that also take operands (`import DIR …`): the operands come back in `args`. */
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  allowPositionals = true,
+): { config: Config; args: string[] } {
+  const { values, args } = readFlags(argv, allowPositionals);
+  return { config: configFrom(values, env), args };
+}
+
+function configFrom(values: Map<string, string>, env: Readonly<Record<string, string | undefined>>): Config {
   const given: Config['given'] = {};
   const raw = (o: Option): { name: string; value: string } => {
     const flag = values.get(o.flag);
@@ -204,6 +222,8 @@ const COMMANDS: readonly [string, string][] = [
   ['npm start -- [options]', 'serve the feeds over HTTP'],
   ['npm run refresh -- [options]', 'fetch every live feed once and print a table'],
   ['npm run build -- --base-url URL [options]', 'write the site to --out as static files'],
+  ['npm run export -- --out DIR [options]', 'write every stored article to --out as NNN_<id>.txt'],
+  ['npm run import -- DIR [DIR …] [options]', 'store the articles (and state files) of archive folders'],
 ];
 
 /** Rows as columns padded to their widest cell, two spaces apart. */

@@ -85,3 +85,13 @@ export class FullTextError extends FeedrelayError {
     super(`${url}: ${reason}`);
   }
 }
+
+/** The database could not be opened, migrated, read or written. */
+export class StoreError extends FeedrelayError {
+  override name = 'StoreError';
+}
+
+/** A document that could not be rendered, such as a script conversion whose worker failed. */
+export class RenderError extends FeedrelayError {
+  override name = 'RenderError';
+}

@@ -2,18 +2,18 @@ import { mkdir, stat } from 'node:fs/promises';
 import type { Config } from './config.js';
 import { ConfigError } from './errors.js';
 
-export type Command = 'serve' | 'refresh' | 'build';
+export type Command = 'serve' | 'refresh' | 'build' | 'export' | 'import';
 
 /**
  * The folders a command reads or writes, with what each is for. A folder named explicitly must
  * exist (a typo would otherwise start an empty service); a default one that is missing is only
  * a warning, or is created where we write. Checked once, at start, before anything is read.
  */
-const FOLDERS: readonly { key: 'seedsDir' | 'feedsDir' | 'dataDir' | 'outDir'; flag: string; purpose: string; missingDefault: 'warn' | 'create'; commands: readonly Command[] }[] = [
-  { key: 'seedsDir', flag: '--seeds', purpose: 'the archive folder of seed files', missingDefault: 'warn', commands: ['serve', 'refresh', 'build'] },
-  { key: 'feedsDir', flag: '--feeds', purpose: 'the folder of source definitions (*.json)', missingDefault: 'warn', commands: ['serve', 'refresh', 'build'] },
-  { key: 'dataDir', flag: '--data', purpose: 'the folder for fetched articles and feed state', missingDefault: 'create', commands: ['serve', 'refresh', 'build'] },
-  { key: 'outDir', flag: '--out', purpose: 'the folder to write the static site into', missingDefault: 'create', commands: ['build'] },
+const FOLDERS: readonly { key: 'seedsDir' | 'feedsDir' | 'dataDir' | 'outDir'; flag: string; purpose: string; purposeFor?: Partial<Record<Command, string>>; missingDefault: 'warn' | 'create'; commands: readonly Command[] }[] = [
+  { key: 'seedsDir', flag: '--seeds', purpose: 'the archive folder of seed files', missingDefault: 'warn', commands: ['serve', 'refresh', 'build', 'export', 'import'] },
+  { key: 'feedsDir', flag: '--feeds', purpose: 'the folder of source definitions (*.json)', missingDefault: 'warn', commands: ['serve', 'refresh', 'build', 'export', 'import'] },
+  { key: 'dataDir', flag: '--data', purpose: 'the folder for fetched articles and feed state', missingDefault: 'create', commands: ['serve', 'refresh', 'build', 'export', 'import'] },
+  { key: 'outDir', flag: '--out', purpose: 'the folder to write the static site into', purposeFor: { export: 'the folder to write the exported articles into' }, missingDefault: 'create', commands: ['build', 'export'] },
 ];
 
 const WHY: Record<string, string> = {
@@ -42,7 +42,7 @@ export async function checkFolders(config: Config, command: Command): Promise<st
     const given = config.given[folder.key];
     const name = given ?? `${folder.flag} (default)`;
     const fail = (why: string): never => {
-      throw new ConfigError(`${name}: ${JSON.stringify(path)} ${why}; expected ${folder.purpose}`);
+      throw new ConfigError(`${name}: ${JSON.stringify(path)} ${why}; expected ${folder.purposeFor?.[command] ?? folder.purpose}`);
     };
     let isDir: boolean;
     try {

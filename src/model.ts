@@ -22,12 +22,24 @@ export interface ArticleDraft {
   published?: number;
   /** Fixed id (a stored file's name carries it); otherwise derived from the canonical URL. */
   id?: string;
-  /** Source id from `feeds/`; otherwise looked up from the URL's host. */
+  /** Source id from `feeds/`; the caller sets it before normalising (SourcedDraft). */
   source?: string;
   /** Upstream's lead image (an enclosure or media:content), used when the HTML has none. */
   image?: string;
   /** Last content change; defaults to `archived`. */
   modified?: number;
+  /** The byline, where the upstream names one. */
+  author?: string;
+}
+
+/**
+ * A draft ready to normalise: its caller (a source) has said which outlet it is from and which
+ * script to assume where the text does not tell, so normalisation asks nothing of sources/.
+ */
+export interface SourcedDraft extends ArticleDraft {
+  source: string;
+  /** The outlet's usual script, used when the text is too short or mixed to tell. */
+  language: Language;
 }
 
 /** One stored, cleaned article: what every renderer reads. */
@@ -41,6 +53,8 @@ export interface Article {
   modified: number;
   source: string;
   language: Language;
+  /** The byline, where the upstream names one. */
+  author?: string;
   image?: LeadImage;
   summary: string;
   contentHtml: string;

@@ -1,20 +1,23 @@
 import type { Config } from './config.js';
-import type { SourceDefinitionError } from './errors.js';
+import { StoreError, type SourceDefinitionError } from './errors.js';
+import { FullTextStage } from './fulltext/fullText.js';
+import { DEFAULT_HOST_LIMITS, HostLimiter } from './fulltext/hostLimiter.js';
+import { Ingest } from './ingest.js';
+import { importArchive, LEGACY_IMPORTED, type ImportResult } from './interchange/importArchive.js';
 import type { Log } from './log.js';
+import type { Metrics } from './metrics.js';
 import { LiveRefresh, type LiveReport, type RunOptions } from './refresh/liveRefresh.js';
 import { statusDocument, type StatusDocument } from './refresh/status.js';
 import { FeedPublisher } from './render/publisher.js';
+import { LATEST_WRITABLE } from './render/time.js';
+import { intervalSeconds } from './scheduler.js';
 import { ArchiveDir, type ScanResult } from './sources/archiveDir.js';
 import { loadSourceDefinitions } from './sources/definitions.js';
 import { SourceRegistry } from './sources/registry.js';
-import { intervalSeconds } from './scheduler.js';
-import { FullTextStage } from './fulltext/fullText.js';
-import { DEFAULT_HOST_LIMITS, HostLimiter } from './fulltext/hostLimiter.js';
-import { ArchiveWriter } from './store/archiveWriter.js';
-import { Catalog } from './store/catalog.js';
-import { FullTextStateFile } from './store/fullTextState.js';
-import { FeedStateFile } from './store/feedState.js';
-import { ArticleStore } from './store/store.js';
+import { FeedStates } from './store/feedState.js';
+import { FullTextState } from './store/fullTextState.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
 
 export interface RefreshReport {
   archives: { dir: string; result: ScanResult }[];
@@ -31,12 +34,15 @@ export interface ServiceRefreshOptions extends RunOptions {
 export interface ServiceEnvironment {
   now?: () => number;
   random?: () => number;
+  /** Where refreshes are counted and timed, for /metrics. */
+  metrics?: Metrics;
 }
 
-/** The running pieces, wired from one Config: what `serve`, `refresh` and `build` share. */
+/** The running pieces, wired from one Config: what `serve`, `refresh`, `build`, `export` and `import` share. */
 export interface Service {
   config: Config;
-  store: ArticleStore;
+  store: Store;
+  ingest: Ingest;
   sources: SourceRegistry;
   /** Definition files in the feeds folder that could not be used, each with its reason. */
   definitionErrors: readonly SourceDefinitionError[];
@@ -45,77 +51,124 @@ export interface Service {
   refresh(options?: ServiceRefreshOptions): Promise<RefreshReport>;
   /** Whether a refresh is running now. */
   refreshing(): boolean;
+  /** Whether the first load of the archive is done: what `/readyz` waits for. */
+  ready(): boolean;
   /** The `GET /status` document. */
-  status(): StatusDocument;
+  status(): Promise<StatusDocument>;
+  /** Takes in an archive folder and its state files (`npm run import`, or a first start on an old data folder). */
+  importFolder(dir: string): Promise<ImportResult>;
   /**
-   * For shutdown: cancels requests in flight, lets the article being written finish, waits for
+   * For shutdown: cancels requests in flight, lets the article being stored finish, waits for
    * the refresh to save its state, and refuses any refresh after.
    */
   stop(): Promise<void>;
-}
-
-/** The archive's cache; without it (a read-only data folder) every start parses every file. */
-async function openCatalog(dataDir: string, archiveDir: string, log: Log): Promise<Catalog | undefined> {
-  try {
-    return await Catalog.open(dataDir, archiveDir);
-  } catch (err) {
-    log.warn({ dir: dataDir, err: (err as Error).message }, 'no archive catalog; every start parses every file');
-    return undefined;
-  }
+  /** Stops, then closes the store. */
+  close(): Promise<void>;
 }
 
 export async function createService(config: Config, log: Log, env: ServiceEnvironment = {}): Promise<Service> {
   const definitions = await loadSourceDefinitions(config.feedsDir);
   for (const error of definitions.errors) log.error({ file: error.file, err: error.message }, 'source definition skipped');
   const sources = new SourceRegistry(definitions.sources);
-  const store = new ArticleStore();
-  const ctx = { sources, store, log };
-  // Seeds first: on a dedupe the first stored wins, and the archive was there before anything fetched.
-  const dataArchive = new ArchiveDir(config.dataDir, ctx, await openCatalog(config.dataDir, config.dataDir, log));
-  const archives = [new ArchiveDir(config.seedsDir, ctx, await openCatalog(config.dataDir, config.seedsDir, log)), dataArchive];
-  const feedState = new FeedStateFile(config.dataDir);
-  const stateError = await feedState.load();
-  if (stateError) log.error({ err: stateError }, 'feed state unreadable; starting without validators');
-  const fullTextState = new FullTextStateFile(config.dataDir);
-  const fullTextError = await fullTextState.load();
-  if (fullTextError) log.error({ err: fullTextError }, 'full-text state unreadable; starting without pending retries');
-  const writer = new ArchiveWriter(config.dataDir, { ...ctx, adopt: (name, article) => dataArchive.adopt(name, article) });
+  const store = await openStore(config);
   const now = env.now ?? Date.now;
+  const ingest = new Ingest(store, log, now);
+  const seeds = new ArchiveDir(config.seedsDir, { ingest, sources, log });
+  const feedStates = new FeedStates(store);
+  const fullTextState = new FullTextState(store);
   // One signal stops every request of a refresh, feed or article page, when the process shuts down.
   const halt = new AbortController();
   const fetchSettings = { timeoutMs: config.fetchTimeoutMs, maxBytes: config.maxFeedBytes, signal: halt.signal };
   const fullText = new FullTextStage({
-    writer,
+    ingest,
     state: fullTextState,
     limiter: new HostLimiter({ ...DEFAULT_HOST_LIMITS, perHost: config.pagesPerHost, delayMs: config.pageDelayMs }),
-    articleById: (id) => store.getById(id),
+    articleById: (id) => store.get(id),
     log,
     now,
     fetch: fetchSettings,
   });
   const live = new LiveRefresh({
     sources: definitions.sources,
-    writer,
+    ingest,
     fullText,
-    state: feedState,
+    state: feedStates,
     log,
     now,
     random: env.random ?? Math.random,
     fetch: fetchSettings,
     stop: halt.signal,
   });
-  const publisher = new FeedPublisher(store, sources, { ttlMinutes: Math.round(intervalSeconds(config.cron) / 60) });
+  // Stored times are never later than the clock that stored them (src/ingest.ts), so documents
+  // need no clock of their own: every replica renders the same bytes from the same store.
+  const publisher = new FeedPublisher(store, sources, { ttlMinutes: Math.round(intervalSeconds(config.cron) / 60), clock: () => LATEST_WRITABLE });
 
   let running: Promise<RefreshReport> | undefined;
+  let loaded = false;
+
+  async function importFolder(dir: string): Promise<ImportResult> {
+    const result = await importArchive(dir, { store, ingest, sources, log });
+    // The states held here are reloaded, so the next save does not overwrite what came in.
+    await feedStates.load();
+    await fullTextState.load();
+    return result;
+  }
+
+  /**
+   * A data folder written before the database (`data/*.txt` and the JSON state files) is taken
+   * in once, after the seeds, so an existing install loses nothing: the seeds were there first
+   * and win a dedupe, as they did.
+   */
+  async function importLegacyOnce(report: RefreshReport): Promise<void> {
+    if ((await store.getMeta(LEGACY_IMPORTED)) !== undefined) return;
+    const result = await importFolder(config.dataDir);
+    if (result.articles.added + result.feedStates + result.pendingFullText > 0) {
+      log.info({ dir: config.dataDir, articles: result.articles.added, feedStates: result.feedStates, pendingFullText: result.pendingFullText },
+        'data folder of an earlier release imported');
+    }
+    report.archives.push({ dir: config.dataDir, result: result.articles });
+    await store.setMeta(LEGACY_IMPORTED, new Date(now()).toISOString());
+  }
 
   function refresh(options: ServiceRefreshOptions = {}): Promise<RefreshReport> {
     if (halt.signal.aborted) return Promise.resolve({ archives: [] });
     if (running) return running;
-    const run = refreshNow(options).finally(() => {
+    const timer = env.metrics?.refreshSeconds.startTimer();
+    const run = refreshNow(options).then((report) => {
+      record(report);
+      return report;
+    }, (err: unknown) => {
+      if (err instanceof StoreError) env.metrics?.storeErrors.inc();
+      throw err;
+    }).finally(() => {
+      timer?.();
       running = undefined;
     });
     running = run;
     return run;
+  }
+
+  async function refreshNow(options: ServiceRefreshOptions): Promise<RefreshReport> {
+    const report: RefreshReport = { archives: [] };
+    if (!loaded) {
+      await feedStates.load();
+      await fullTextState.load();
+    }
+    const result = await seeds.scan();
+    if (result.added > 0) log.info({ dir: seeds.dir, added: result.added }, 'archive loaded');
+    report.archives.push({ dir: seeds.dir, result });
+    await importLegacyOnce(report);
+    loaded = true;
+    if (options.live ?? config.live) report.live = await live.run(options);
+    return report;
+  }
+
+  function record(report: RefreshReport): void {
+    const { metrics } = env;
+    if (!metrics) return;
+    const added = report.archives.reduce((n, a) => n + a.result.added, 0) + (report.live?.added ?? 0);
+    metrics.articlesAdded.inc(added);
+    for (const feed of report.live?.feeds ?? []) metrics.feedOutcomes.inc({ source: feed.source, outcome: feed.outcome });
   }
 
   async function stop(): Promise<void> {
@@ -123,29 +176,28 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
     await running?.catch(() => undefined);
   }
 
-  async function refreshNow(options: ServiceRefreshOptions): Promise<RefreshReport> {
-    const report: RefreshReport = { archives: [] };
-    for (const archive of archives) {
-      const result = await archive.scan();
-      if (result.added > 0) log.info({ dir: archive.dir, added: result.added }, 'archive loaded');
-      report.archives.push({ dir: archive.dir, result });
-    }
-    if (options.live ?? config.live) report.live = await live.run(options);
-    return report;
-  }
-
-  function status(): StatusDocument {
+  async function status(): Promise<StatusDocument> {
     return statusDocument({
       live: config.live,
       refreshing: live.refreshing,
-      articles: store.size,
+      articles: await store.count({}),
       lastReport: live.lastReport,
       sources: definitions.sources,
-      state: (source, url) => feedState.get(source, url),
+      state: (source, url) => feedStates.get(source, url),
       fullText: (source) => ({ ...fullTextState.countsFor(source), pending: fullTextState.pendingFor(source).length }),
       errors: definitions.errors,
     });
   }
 
-  return { config, store, sources, definitionErrors: definitions.errors, publisher, refresh, refreshing: () => running !== undefined, status, stop };
+  async function close(): Promise<void> {
+    await stop();
+    publisher.close();
+    await store.close();
+  }
+
+  return {
+    config, store, ingest, sources, definitionErrors: definitions.errors, publisher, refresh, importFolder, stop, close, status,
+    refreshing: () => running !== undefined,
+    ready: () => loaded,
+  };
 }

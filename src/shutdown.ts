@@ -20,7 +20,8 @@ export interface ShutdownDeps {
   /** The cron schedule: no tick may start a refresh once we are stopping. */
   scheduler: { stop(): Promise<void> };
   /** Ends any refresh at the next safe point: the file being written is finished, nothing new is started. */
-  service: { stop(): Promise<void> };
+  /** `close` runs last, once the server is closed: it closes the store. */
+  service: { stop(): Promise<void>; close?(): Promise<void> };
   exit: (code: number) => void;
   now?: () => number;
   policy?: Partial<typeof SHUTDOWN_POLICY>;
@@ -58,6 +59,7 @@ export async function shutdown(deps: ShutdownDeps, signal: string): Promise<void
     const closed = closeServer(deps.server, policy.drainMs);
     await deps.service.stop();
     await closed;
+    await deps.service.close?.();
   } catch (err) {
     clearTimeout(deadline);
     log.error({ err, signal }, 'shutdown failed');

@@ -35,6 +35,9 @@ export interface FetchRequest {
   signal?: AbortSignal;
 }
 
+/** The limits every request of a refresh shares (the live feeds' and the article pages'). */
+export type FetchSettings = Pick<FetchRequest, 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'userAgent' | 'signal'>;
+
 interface Validators {
   etag?: string;
   lastModified?: string;

@@ -1,12 +1,11 @@
 import { FeedrelayError, FullTextError } from '../errors.js';
 import { decodeHtmlBody } from '../fetch/charset.js';
-import { fetchFeed, HTML_ACCEPT } from '../fetch/fetcher.js';
+import { fetchFeed, HTML_ACCEPT, type FetchSettings } from '../fetch/fetcher.js';
 import type { Log } from '../log.js';
 import type { Article, ArticleDraft } from '../model.js';
 import { toPlainText } from '../normalize/sanitize.js';
-import type { FetchSettings } from '../refresh/liveRefresh.js';
-import type { ArchiveWriter } from '../store/archiveWriter.js';
-import type { FullTextStateFile } from '../store/fullTextState.js';
+import type { Ingest } from '../ingest.js';
+import type { FullTextState } from '../store/fullTextState.js';
 import { extractArticle } from './extract.js';
 import type { HostLimiter } from './hostLimiter.js';
 
@@ -22,19 +21,19 @@ export const FULL_TEXT_RETRY = {
 };
 
 export interface FullTextDeps {
-  writer: ArchiveWriter;
-  state: FullTextStateFile;
+  ingest: Ingest;
+  state: FullTextState;
   limiter: HostLimiter;
   /** The stored article a pending retry is for. */
-  articleById: (id: string) => Article | undefined;
+  articleById: (id: string) => Promise<Article | undefined>;
   log: Log;
   now: () => number;
   fetch?: FetchSettings;
   retry?: Partial<typeof FULL_TEXT_RETRY>;
 }
 
-export interface Enriched {
-  draft: ArticleDraft;
+export interface Enriched<D extends ArticleDraft = ArticleDraft> {
+  draft: D;
   /** Why the page's text could not be had; the draft then keeps the feed's own content. */
   failure?: string;
 }
@@ -66,8 +65,8 @@ export class FullTextStage {
   }
 
   /** New drafts of a full-text source, each with its page's body where that could be had. */
-  enrich(drafts: readonly ArticleDraft[], source: string): Promise<Enriched[]> {
-    return Promise.all(drafts.map(async (draft): Promise<Enriched> => {
+  enrich<D extends ArticleDraft>(drafts: readonly D[], source: string): Promise<Enriched<D>[]> {
+    return Promise.all(drafts.map(async (draft): Promise<Enriched<D>> => {
       try {
         const page = await this.extract(draft.url, source, toPlainText(draft.html));
         return { draft: { ...draft, html: page.html, image: draft.image ?? page.image } };
@@ -92,16 +91,16 @@ export class FullTextStage {
 
   /** Tries every pending article whose retry time has come; a success rewrites its file. */
   async retryDue(): Promise<void> {
-    const { state, writer, log, now } = this.deps;
+    const { state, ingest, log, now } = this.deps;
     await Promise.all(state.due(now()).map(async (entry) => {
-      const article = this.deps.articleById(entry.id);
+      const article = await this.deps.articleById(entry.id);
       if (!article) {
         state.clearPending(entry.id);
         return;
       }
       try {
         const page = await this.extract(entry.url, entry.source, article.summary);
-        await writer.rewrite(article, page.html, now());
+        await ingest.rewrite(article, page.html, now());
         state.clearPending(entry.id);
         state.increment(entry.source, 'succeeded');
         log.info({ url: entry.url, attempts: entry.attempts + 1 }, 'full text extracted on a retry');
@@ -113,7 +112,7 @@ export class FullTextStage {
     }));
   }
 
-  /** Writes the pending retries and counts, after the articles they speak of are on disk. */
+  /** Stores the pending retries and counts, after the articles they speak of are stored. */
   save(): Promise<void> {
     return this.deps.state.save();
   }

@@ -1,7 +1,6 @@
 import { SeedParseError } from '../errors.js';
 import type { Log } from '../log.js';
-import type { Article, ArticleDraft } from '../model.js';
-import type { SourceRegistry } from '../sources/registry.js';
+import type { Article, ArticleDraft, SourcedDraft } from '../model.js';
 import { canonicalUrl, urlHash } from './canonicalUrl.js';
 import { cleanArticleHtml } from './clean.js';
 import { parseDate } from './date.js';
@@ -9,11 +8,6 @@ import { escapeHtmlAttribute } from './html.js';
 import { detectLanguage } from './language.js';
 import { sanitizeHtml, toPlainText } from './sanitize.js';
 import { summarize } from './summary.js';
-
-export interface NormalizeContext {
-  sources: SourceRegistry;
-  log: Log;
-}
 
 function publishedTime(draft: ArticleDraft, dateLine: string | undefined, log: Log): number {
   const stated = draft.published ?? (dateLine !== undefined ? parseDate(dateLine) : undefined);
@@ -25,8 +19,8 @@ function publishedTime(draft: ArticleDraft, dateLine: string | undefined, log: L
   return Math.min(stated, draft.archived);
 }
 
-/** Cleans, sanitises and identifies a draft: the one way any source becomes an Article. */
-export function normalizeArticle(draft: ArticleDraft, ctx: NormalizeContext): Article {
+/** Cleans, sanitises and identifies a draft. Only src/ingest.ts calls it: the one way in. */
+export function normalizeArticle(draft: SourcedDraft, log: Log): Article {
   const canonical = canonicalUrl(draft.url);
   const title = toPlainText(draft.title);
   if (title === '') throw new SeedParseError(draft.origin, 'the title is empty');
@@ -35,21 +29,20 @@ export function normalizeArticle(draft: ArticleDraft, ctx: NormalizeContext): Ar
     ? `<img src="${escapeHtmlAttribute(draft.image)}">${draft.html}`
     : draft.html;
   const cleaned = cleanArticleHtml(html, draft.url);
-  const source = draft.source ?? ctx.sources.sourceIdFor(draft.url);
-  const fallbackLanguage = ctx.sources.describe(source).language;
   const article: Article = {
     id: draft.id ?? urlHash(canonical),
     url: draft.url,
     canonicalUrl: canonical,
     title,
-    published: publishedTime(draft, cleaned.dateLine, ctx.log),
+    published: publishedTime(draft, cleaned.dateLine, log),
     archived: draft.archived,
     modified: draft.modified ?? draft.archived,
-    source,
-    language: detectLanguage(`${title} ${cleaned.text}`, fallbackLanguage),
+    source: draft.source,
+    language: detectLanguage(`${title} ${cleaned.text}`, draft.language),
     summary: summarize(cleaned.text),
     contentHtml: sanitizeHtml(cleaned.html),
   };
   if (cleaned.image) article.image = cleaned.image;
+  if (draft.author !== undefined) article.author = draft.author;
   return article;
 }

@@ -1,12 +1,12 @@
-import { FeedrelayError, FetchError } from '../errors.js';
+import { FeedrelayError, FetchError, StoreError } from '../errors.js';
 import { decodeFeedBody } from '../fetch/charset.js';
-import { fetchFeed, type FetchRequest } from '../fetch/fetcher.js';
+import { fetchFeed, type FetchSettings } from '../fetch/fetcher.js';
 import type { FullTextStage } from '../fulltext/fullText.js';
+import type { Ingest } from '../ingest.js';
 import type { Log } from '../log.js';
 import { parseFeed } from '../parse/feed.js';
 import type { SourceDefinition } from '../sources/definitions.js';
-import type { ArchiveWriter } from '../store/archiveWriter.js';
-import type { FeedState, FeedStateFile } from '../store/feedState.js';
+import type { FeedState, FeedStates } from '../store/feedState.js';
 import { nextRetryAt } from './backoff.js';
 
 /** Feeds fetched at once: enough that one hung upstream costs no one else, few enough to be polite. */
@@ -21,12 +21,14 @@ export const CONCURRENCY = 4;
  */
 export const MAX_NEW_ARTICLES_PER_FEED = 500;
 
-export type FetchSettings = Pick<FetchRequest, 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'userAgent' | 'signal'>;
+/** Items looked up in the store between two turns of the event loop. */
+const YIELD_EVERY = 200;
+
 
 export interface LiveRefreshDeps {
   sources: readonly SourceDefinition[];
-  writer: ArchiveWriter;
-  state: FeedStateFile;
+  ingest: Ingest;
+  state: FeedStates;
   log: Log;
   now: () => number;
   /** [0, 1), for the backoff's jitter. */
@@ -169,10 +171,8 @@ export class LiveRefresh {
   }
 
   private async runNow(options: RunOptions): Promise<LiveReport> {
-    const { log, now, writer, state } = this.deps;
+    const { log, now, state } = this.deps;
     const started = now();
-    const removed = await writer.prepare();
-    if (removed.length > 0) log.warn({ dir: writer.dir, files: removed }, 'removed temporary files of an interrupted write');
     const jobs = this.jobs();
     const results = new Map<FeedJob, FeedResult>();
     await forEachLimited(jobs, this.deps.concurrency ?? CONCURRENCY, async (job) => {
@@ -184,7 +184,7 @@ export class LiveRefresh {
       });
       await this.deps.fullText.save();
     }
-    // Saved only now that every article read is on disk: a validator never gets ahead of its articles.
+    // Saved only now that every article read is stored: a validator never gets ahead of its articles.
     await state.save(this.feeds());
     // Feeds a stopped run never reached are not in the report.
     const feeds = jobs.flatMap((job) => results.get(job) ?? []);
@@ -228,7 +228,7 @@ export class LiveRefresh {
   }
 
   private async attempt({ source, url }: FeedJob, options: RunOptions, trace: Trace): Promise<FeedResult> {
-    const { log, now, random, writer } = this.deps;
+    const { log, now, random, ingest } = this.deps;
     const state = this.deps.state.get(source.id, url);
     const at = now();
     const result = (outcome: FeedOutcome, skipped = 0): FeedResult => ({ source: source.id, url, outcome, skipped, state: { ...state } });
@@ -253,7 +253,13 @@ export class LiveRefresh {
       state.itemsSeen = feed.drafts.length + feed.skipped.length;
       for (const item of feed.skipped) log.warn({ feed: url, item: item.item, reason: item.reason }, 'feed item skipped');
       skipped = feed.skipped.length;
-      const fresh = feed.drafts.filter((d) => !writer.isStored(d));
+      const fresh = [];
+      for (const [i, draft] of feed.drafts.entries()) {
+        // The store may answer synchronously (SQLite): a turn of the loop now and then keeps a
+        // 10,000-item feed from holding up every other feed and reader.
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+        if (!(await ingest.isStored(draft))) fresh.push({ ...draft, source: source.id, language: source.language });
+      }
       const batch = fresh.slice(0, MAX_NEW_ARTICLES_PER_FEED);
       const fullText = source.fullText ? this.deps.fullText : undefined;
       const prepared = fullText
@@ -261,15 +267,17 @@ export class LiveRefresh {
         : batch.map((draft) => ({ draft, failure: undefined }));
       for (const { draft, failure } of prepared) {
         // Between two writes is the safe point to stop: the one before is whole, the next never begun.
+        // SQLite answers synchronously, so yield here, or a large batch holds the event loop (other feeds time out, readers wait).
+        await new Promise((resolve) => setImmediate(resolve));
         if (this.stopped) throw new Interrupted();
         try {
-          const stored = await writer.add(draft);
+          const stored = await ingest.ingest(draft);
           if (stored.result === 'added') {
             state.itemsNew += 1;
             fullText?.record(stored.article, failure);
           }
         } catch (err) {
-          if (!(err instanceof FeedrelayError)) throw err; // the disk, not the item: fail the feed
+          if (!(err instanceof FeedrelayError) || err instanceof StoreError) throw err; // the store, not the item: fail the feed
           skipped += 1;
           log.warn({ feed: url, origin: draft.origin, err: err.message }, 'feed item skipped');
         }

@@ -1,10 +1,8 @@
-import type { Article } from '../model.js';
-
 /**
  * RFC 5005 §4 archived feeds. Pages are numbered from the oldest arrival, so a page that is full
- * never changes when articles arrive: page N holds arrivals (N-1)*size+1 … N*size. Arrival is the
- * article's `archived` time, ties by id, which is a property of the store and not of the order a
- * folder happened to be read in (the store keeps that order: ArticleStore.arrivalOrder). The newest page is the only one that is not full; it may be empty.
+ * never changes when articles arrive: page N holds arrivals (N-1)*size+1 … N*size. The store
+ * numbers arrivals as it stores (Store in src/store/store.ts), and those numbers never change.
+ * The newest page is the only one that is not full; it may be empty.
  */
 export const ARCHIVE_PAGE_SIZE = 50;
 
@@ -21,9 +19,4 @@ export function isCompletePage(page: number, count: number, size = ARCHIVE_PAGE_
 /** The newest page that has anything on it: where a subscription document's history starts. */
 export function newestPage(count: number, size = ARCHIVE_PAGE_SIZE): number {
   return Math.max(1, Math.ceil(count / size));
-}
-
-/** Page `page` (1-based) of articles in arrival order, newest first as feeds list them. */
-export function pageItems(arrivals: readonly Article[], page: number, size = ARCHIVE_PAGE_SIZE): Article[] {
-  return arrivals.slice((page - 1) * size, page * size).reverse();
 }

@@ -1,10 +1,9 @@
-import type { Article } from '../model.js';
 import { formatRfc3339 } from '../normalize/date.js';
-import { articleGuid, pageRelations, feedGuid, imageType, HISTORY_NS, type FeedView } from './feedView.js';
+import { articleGuid, pageRelations, feedGuid, imageType, HISTORY_NS, type FeedItem, type FeedView } from './feedView.js';
 import { entryUpdated } from './time.js';
 import { atomTextElement as text, element, emptyElement, serializedUrl, xmlAttr } from './xml.js';
 
-function entry(article: Article, view: FeedView): string {
+function entry(article: FeedItem, view: FeedView): string {
   const source = view.source(article.source);
   return [
     `<entry xml:lang="${xmlAttr(article.language)}">`,

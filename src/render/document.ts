@@ -50,6 +50,11 @@ export class RenderedDocument {
     readonly lastModified: number,
     /** Headers particular to this document, such as the index page's Content-Security-Policy. */
     readonly headers: Readonly<Record<string, string>> = {},
+    /**
+     * Epoch ms from which it is out of date though the store has not changed: a `filter_time`
+     * feed, once its oldest item leaves the window. Undefined: valid until the store changes.
+     */
+    readonly expires?: number,
   ) {
     this.etag = strongEtag(body);
   }

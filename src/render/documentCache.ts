@@ -14,9 +14,13 @@ export interface CacheLimits {
 export class DocumentCache {
   private readonly map = new Map<string, { doc: RenderedDocument; used: number }>();
   /** Use counter: a hit only stamps its entry, so the hot path never reorders the map. */
-  private clock = 0;
+  private uses = 0;
 
-  constructor(private readonly limits: CacheLimits) {}
+  constructor(
+    private readonly limits: CacheLimits,
+    /** Read only for documents that expire (RenderedDocument.expires). */
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   get count(): number {
     return this.map.size;
@@ -32,12 +36,16 @@ export class DocumentCache {
   get(key: string): RenderedDocument | undefined {
     const hit = this.map.get(key);
     if (!hit) return undefined;
-    hit.used = ++this.clock;
+    if (hit.doc.expires !== undefined && this.clock() >= hit.doc.expires) {
+      this.map.delete(key);
+      return undefined;
+    }
+    hit.used = ++this.uses;
     return hit.doc;
   }
 
   set(key: string, doc: RenderedDocument): void {
-    this.map.set(key, { doc, used: ++this.clock });
+    this.map.set(key, { doc, used: ++this.uses });
     this.evict(key);
   }
 

@@ -1,25 +1,47 @@
 import { RequestParameterError } from '../errors.js';
-import { LANGUAGES, type Article, type Language } from '../model.js';
+import { LANGUAGES, type Language } from '../model.js';
+import {
+  parseCaseSensitive, parseFilterTime, parsePattern, PATTERN_PARAMETERS, type ItemFilterSpec, type PatternParameter,
+} from './filters.js';
+import { CONVERSION_NAMES, isConversionName, type ConversionName } from './scripts.js';
 
-/** Query parameters every feed takes (issue #4), with their bounds. */
+/** Query parameters every feed takes (issues #4 and #14), with their bounds. */
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
 /** Long enough for any headline phrase; longer is a mistake or abuse. */
 export const MAX_KEYWORD_LENGTH = 200;
-export const PARAMETERS = ['limit', 'q', 'lang'] as const;
 
 /** What narrows a feed. `limit` only applies to subscription documents; archive pages have a fixed size. */
 export interface FeedFilter {
   limit?: number;
   q?: string;
   lang?: Language;
+  /** Script conversion of what the feed says (OpenCC's name for it). */
+  opencc?: ConversionName;
+  /** RSSHub's patterns, by parameter name. */
+  patterns?: Partial<Record<PatternParameter, string>>;
+  /** `filter_case_sensitive`; absent means RSSHub's default, true. */
+  caseSensitive?: boolean;
+  /** `filter_time`: only what was published in the last so many seconds. */
+  time?: number;
 }
 
-const DIGITS = /^\d{1,6}$/;
+interface ParseOptions {
+  paged: boolean;
+}
+
+interface Parameter {
+  /** Reads `value` into `filter`, or throws a RequestParameterError naming the parameter. */
+  read(filter: FeedFilter, value: string, options: ParseOptions): void;
+  /** The value as a canonical query string writes it back, or undefined when not set. */
+  write(filter: FeedFilter): string | undefined;
+}
 
 function fail(name: string, reason: string): never {
   throw new RequestParameterError(`${name}: ${reason}`);
 }
+
+const DIGITS = /^\d{1,6}$/;
 
 function parseLimit(value: string): number {
   const n = Number(value);
@@ -41,61 +63,100 @@ function parseLanguage(value: string): Language {
   return lang;
 }
 
+function parseConversion(value: string): ConversionName {
+  if (!isConversionName(value)) fail('opencc', `expected one of ${CONVERSION_NAMES.join(', ')}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function pattern(name: PatternParameter): Parameter {
+  return {
+    read: (filter, value) => {
+      filter.patterns = { ...filter.patterns, [name]: parsePattern(name, value) };
+    },
+    write: (filter) => filter.patterns?.[name],
+  };
+}
+
 /**
- * Reads a feed URL's query string (without `?`). Every problem with `limit`, `q` or `lang` is a
- * RequestParameterError naming the parameter, a repeated one too. Other parameters are ignored
- * (issue #12): readers and link shorteners append `utm_source`, `fbclid` and the like.
+ * Every parameter, in the order a canonical query string writes them. Policy as data: a new
+ * parameter is a row here.
  */
-export function parseFeedFilter(query: string, options: { paged: boolean }): FeedFilter {
+const TABLE: Record<string, Parameter> = {
+  limit: {
+    read: (filter, value, options) => {
+      if (options.paged) fail('limit', 'archive pages have a fixed size; leave limit out');
+      filter.limit = parseLimit(value);
+    },
+    write: (filter) => (filter.limit === undefined ? undefined : String(filter.limit)),
+  },
+  q: { read: (filter, value) => { filter.q = parseKeyword(value); }, write: (filter) => filter.q },
+  lang: { read: (filter, value) => { filter.lang = parseLanguage(value); }, write: (filter) => filter.lang },
+  opencc: { read: (filter, value) => { filter.opencc = parseConversion(value); }, write: (filter) => filter.opencc },
+  ...Object.fromEntries(PATTERN_PARAMETERS.map((name) => [name, pattern(name)])),
+  filter_case_sensitive: {
+    read: (filter, value) => { filter.caseSensitive = parseCaseSensitive(value); },
+    write: (filter) => (filter.caseSensitive === undefined ? undefined : String(filter.caseSensitive)),
+  },
+  filter_time: {
+    read: (filter, value, options) => {
+      // A page of history that shrank as the clock moved would break RFC 5005's promise.
+      if (options.paged) fail('filter_time', 'archive pages keep every article they hold; leave filter_time out');
+      filter.time = parseFilterTime(value);
+    },
+    write: (filter) => (filter.time === undefined ? undefined : String(filter.time)),
+  },
+};
+
+export const PARAMETERS = Object.keys(TABLE);
+
+/**
+ * Reads a feed URL's query string (without `?`). Every problem with a parameter feeds take
+ * (PARAMETERS) is a RequestParameterError naming it, a repeated one too. Other parameters are
+ * ignored (issue #12): readers and link shorteners append `utm_source`, `fbclid` and the like.
+ */
+export function parseFeedFilter(query: string, options: ParseOptions): FeedFilter {
   const filter: FeedFilter = {};
   if (query === '') return filter;
   const seen = new Set<string>();
   for (const [name, value] of new URLSearchParams(query)) {
-    if (!(PARAMETERS as readonly string[]).includes(name)) continue;
+    // Only names in the table: not `constructor` or another of Object.prototype's.
+    if (!Object.hasOwn(TABLE, name)) continue;
     if (seen.has(name)) fail(name, 'given more than once');
     seen.add(name);
-    if (name === 'limit') {
-      if (options.paged) fail('limit', 'archive pages have a fixed size; leave limit out');
-      filter.limit = parseLimit(value);
-    } else if (name === 'q') filter.q = parseKeyword(value);
-    else if (name === 'lang') filter.lang = parseLanguage(value);
+    TABLE[name]!.read(filter, value, options);
   }
   return filter;
 }
 
-/** The filter's narrowing parameters as a canonical query string (`?q=…&lang=…`), for links between pages. */
-export function filterQuery(filter: FeedFilter, withLimit: boolean): string {
+/**
+ * The index page and OPML take `opencc` alone; anything else is left alone, as they always
+ * have (they are not feeds, and have nothing to narrow).
+ */
+export function parsePageConversion(query: string): ConversionName | undefined {
+  if (query === '') return undefined;
+  const values = new URLSearchParams(query).getAll('opencc');
+  if (values.length > 1) fail('opencc', 'given more than once');
+  return values.length === 0 ? undefined : parseConversion(values[0]!);
+}
+
+/**
+ * The filter's parameters as a canonical query string (`?q=…&lang=…`), for links between pages
+ * and feed ids. `limit` only with `withLimit`; `filter_time` only with `withTime` (by default
+ * with `limit`): both are the subscription document's alone.
+ */
+export function filterQuery(filter: FeedFilter, withLimit: boolean, withTime = withLimit): string {
   const params = new URLSearchParams();
-  if (withLimit && filter.limit !== undefined) params.set('limit', String(filter.limit));
-  if (filter.q !== undefined) params.set('q', filter.q);
-  if (filter.lang !== undefined) params.set('lang', filter.lang);
+  for (const [name, parameter] of Object.entries(TABLE)) {
+    if ((name === 'limit' && !withLimit) || (name === 'filter_time' && !withTime)) continue;
+    const value = parameter.write(filter);
+    if (value !== undefined) params.set(name, value);
+  }
   const s = params.toString();
   return s === '' ? '' : `?${s}`;
 }
 
-/**
- * Search texts kept between searches. Bounded: holding all of a 100,000-article archive's text
- * would take more memory than the rest of the process (issue #7: under 512 MB).
- */
-const SEARCH_TEXT_ENTRIES = 5_000;
-const searchText = new Map<Article, string>();
-
-/** Title and body as lower-cased NFKC plain text: a keyword must not match markup (`img`, `href`). */
-function textOf(article: Article): string {
-  let text = searchText.get(article);
-  if (text === undefined) {
-    const body = article.contentHtml
-      .replace(/<[^>]*>/g, ' ')
-      .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-    text = `${article.title}\n${body}`.normalize('NFKC').toLowerCase();
-    searchText.set(article, text);
-    if (searchText.size > SEARCH_TEXT_ENTRIES) searchText.delete(searchText.keys().next().value!);
-  }
-  return text;
-}
-
-export function matchesFilter(article: Article, filter: FeedFilter): boolean {
-  if (filter.lang && article.language !== filter.lang) return false;
-  if (filter.q !== undefined && !textOf(article).includes(filter.q.toLowerCase())) return false;
-  return true;
+/** The RSSHub filters of a feed filter, when it has any pattern. */
+export function itemFilterSpec(filter: FeedFilter): ItemFilterSpec | undefined {
+  if (!filter.patterns || Object.keys(filter.patterns).length === 0) return undefined;
+  return { patterns: filter.patterns, caseSensitive: filter.caseSensitive ?? true };
 }

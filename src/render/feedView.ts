@@ -36,6 +36,9 @@ export function pageRelations(view: FeedView): [string, string][] {
   return rels.filter((pair): pair is [string, string] => pair[1] !== undefined);
 }
 
+/** An article as a document states it: its language may be a region's (zh-TW) once converted. */
+export type FeedItem = Omit<Article, 'language'> & { language: string };
+
 /** Everything a renderer needs for one feed document; renderers read nothing else. */
 export interface FeedView {
   /** Key of this feed in ids: `all`, `voa`, ... */
@@ -52,7 +55,7 @@ export interface FeedView {
    * (an article arriving with an older date still changes the feed), or PLAUSIBLE_FROM when empty.
    */
   updated: number;
-  items: readonly Article[];
+  items: readonly FeedItem[];
   source: (id: string) => SourceInfo;
   pages?: PageLinks;
   /** A complete RFC 5005 archive page: its entries never change, so it carries `fh:archive`. */

@@ -34,7 +34,7 @@ export const BASE_STYLE = `
 @media (prefers-color-scheme:dark){:root{--fg:#e8e8e8;--muted:#a0a4a8;--bg:#141414;--line:#2c2c2c;--link:#8ab4f8;--chip:#232323}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.6 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif}
-:lang(zh-Hant){font-family:system-ui,-apple-system,"PingFang TC","Noto Sans CJK TC","Microsoft JhengHei",sans-serif}
+:lang(zh-Hant),:lang(zh-TW),:lang(zh-HK){font-family:system-ui,-apple-system,"PingFang TC","Noto Sans CJK TC","Microsoft JhengHei",sans-serif}
 a{color:var(--link)}
 header,main,footer{max-width:48rem;margin:0 auto;padding:0 1rem}
 header{padding-top:1.5rem;border-bottom:1px solid var(--line)}

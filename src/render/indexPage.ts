@@ -1,30 +1,41 @@
-import type { Article, Language } from '../model.js';
+import type { Language } from '../model.js';
 import type { SourceInfo } from '../sources/registry.js';
+import type { FeedItem } from './feedView.js';
 import { BASE_STYLE, pageCsp, timeElement } from './htmlPage.js';
 import type { FeedListing } from './opml.js';
 import { indexQuery } from './indexFilter.js';
+import type { ConversionName } from './scripts.js';
 import { articlePath } from './sitePaths.js';
 import { serializedUrl, xmlAttr as attr, xmlText as text } from './xml.js';
 
-/** What the index page may be narrowed by: `/?source=voa&lang=zh-Hant&q=台湾`. */
+/**
+ * What the index page may be narrowed by (`/?source=voa&lang=zh-Hant&q=台湾`), and the script it
+ * is shown in (`opencc`), which every filter link and the search keep.
+ */
 export interface IndexFilter {
   source?: string;
   lang?: Language;
   q?: string;
+  opencc?: ConversionName;
 }
 
 export interface IndexView {
   title: string;
   description: string;
+  /** The page's language: what its words are written in (zh-Hans, or a conversion's). */
+  lang?: string;
   /** Scheme, host and path prefix the page is served under; every link is built on it. */
   origin: string;
   /** The newest articles that pass the filter, as many as are shown. */
-  articles: readonly Article[];
+  articles: readonly FeedItem[];
   /** How many pass the filter in all. */
   total: number;
-  source: (id: string) => SourceInfo;
+  /** An outlet's name and the language it is written in. */
+  source: (id: string) => Pick<SourceInfo, 'title'> & { language: string };
   feeds: readonly FeedListing[];
   opmlUrl: string;
+  /** The same page, feeds and OPML in the other script: Traditional beside Simplified, and the reverse. */
+  alternate?: { label: string; lang: string; pageUrl: string; feeds: readonly FeedListing[]; opmlUrl: string };
   /** The merged stream's newest archive page, where a reader starts walking back (RFC 5005). */
   archive?: { pages: number; urls: FeedListing['urls'] };
   /** The last arrival or edit in the store (0 when empty). */
@@ -75,14 +86,15 @@ ul.feeds{list-style:none;margin:0;padding:0}
 ul.feeds li{display:flex;flex-wrap:wrap;align-items:center;gap:0 .25rem;border-bottom:1px solid var(--line);padding:.25rem 0}
 ul.feeds .name{flex:1 1 14rem;min-width:0;font-weight:600}
 ul.feeds .name a{padding-left:0}
-ul.feeds .formats{display:flex;flex:none}
+ul.feeds .formats{display:flex;flex:none;align-items:center}
+ul.feeds .alt{color:var(--muted);font-size:.875rem;padding-left:.6rem}
 .feeds a{padding:0 .6rem}
 @media (max-width:30rem){.thumb{max-width:5.5rem}.summary{display:none}}
 `;
 
 export const INDEX_CSP = pageCsp(STYLE);
 
-function articleItem(article: Article, view: IndexView): string {
+function articleItem(article: FeedItem, view: IndexView): string {
   const source = view.source(article.source);
   const image = article.image
     ? `<img class="thumb" src="${attr(serializedUrl(article.image.url))}" alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer">`
@@ -103,8 +115,21 @@ function formatLinks(urls: FeedListing['urls']): string {
   return FORMAT_LABELS.map(([format, label, type]) => `<a href="${attr(urls[format])}" type="${type}">${label}</a>`).join('');
 }
 
-function feedRow(feed: FeedListing): string {
-  return `<li><span class="name"><a href="${attr(feed.homeUrl)}">${text(feed.title)}</a></span><span class="formats">${formatLinks(feed.urls)}</span></li>`;
+/** A feed's three formats, and the same feed in the other script where the page offers it. */
+function feedRow(feed: FeedListing, view: IndexView): string {
+  const alternate = view.alternate?.feeds.find((f) => f.key === feed.key);
+  const other = alternate
+    ? `<span class="formats" lang="${attr(view.alternate!.lang)}"><span class="alt">${text(view.alternate!.label)}</span>${formatLinks(alternate.urls)}</span>`
+    : '';
+  return `<li><span class="name"><a href="${attr(feed.homeUrl)}">${text(feed.title)}</a></span><span class="formats">${formatLinks(feed.urls)}</span>${other}</li>`;
+}
+
+/** The other script's OPML and page, where there is one. */
+function alternateLinks(view: IndexView): string {
+  const alt = view.alternate;
+  if (!alt) return '';
+  return `；${text(alt.label)}：<a class="tap" href="${attr(alt.opmlUrl)}" type="text/x-opml">OPML</a>`
+    + `<a class="tap" href="${attr(alt.pageUrl)}" hreflang="${attr(alt.lang)}">本页</a>`;
 }
 
 function autodiscovery(feed: FeedListing): string {
@@ -130,6 +155,8 @@ function filters(view: IndexView): string {
     filter.source !== undefined ? `<input type="hidden" name="source" value="${attr(filter.source)}">` : '',
     filter.lang !== undefined ? `<input type="hidden" name="lang" value="${attr(filter.lang)}">` : '',
   ].join('');
+  // After the search box, so the query reads source, lang, q, opencc, as the filter links write it.
+  const script = filter.opencc !== undefined ? `<input type="hidden" name="opencc" value="${attr(filter.opencc)}">` : '';
   return [
     '<nav class="filters" aria-label="筛选">',
     `<p><span class="label">来源</span>${outlets.join('')}</p>`,
@@ -138,7 +165,7 @@ function filters(view: IndexView): string {
     // The hidden fields first: the query then reads source, lang, q, as the filter links write it.
     `<form class="search" method="get" action="${attr(`${view.origin}/`)}" role="search">${hidden}`,
     `<input type="search" name="q" value="${attr(filter.q ?? '')}" placeholder="搜索标题和正文" aria-label="关键词" maxlength="200">`,
-    '<button type="submit">搜索</button></form>',
+    `<button type="submit">搜索</button>${script}</form>`,
   ].join('\n');
 }
 
@@ -165,10 +192,11 @@ export function renderIndexPage(view: IndexView): string {
   const empty = view.filteredFeeds ? '<p>没有符合条件的文章。</p>' : '<p>还没有文章。</p>';
   const footer = view.static
     ? '<footer>时间均为北京时间（UTC+8）。</footer>'
-    : '<footer>时间均为北京时间（UTC+8）。每个订阅都接受参数 <code>limit</code>（1–500）、<code>q</code>（关键词）与 <code>lang</code>（zh-Hans 或 zh-Hant），例如 <code>/voa/atom.xml?lang=zh-Hant&amp;q=台湾</code>。</footer>';
+    : '<footer>时间均为北京时间（UTC+8）。每个订阅都接受参数 <code>limit</code>（1–500）、<code>q</code>（关键词，简繁通用）、<code>lang</code>（zh-Hans 或 zh-Hant）、'
+      + '<code>opencc</code>（简繁转换，如 s2tw、t2s）与 RSSHub 的 <code>filter</code>、<code>filterout</code> 系列过滤参数，例如 <code>/voa/atom.xml?lang=zh-Hant&amp;q=台湾</code>。</footer>';
   return [
     '<!doctype html>',
-    '<html lang="zh-Hans">',
+    `<html lang="${attr(view.lang ?? 'zh-Hans')}">`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -189,8 +217,8 @@ export function renderIndexPage(view: IndexView): string {
     '</section>',
     '<section aria-labelledby="feeds">',
     '<h2 id="feeds">订阅</h2>',
-    `<ul class="feeds">\n${view.feeds.map(feedRow).join('\n')}\n</ul>`,
-    `<p>一次导入全部订阅：<a class="tap" href="${attr(view.opmlUrl)}" type="text/x-opml">OPML</a></p>`,
+    `<ul class="feeds">\n${view.feeds.map((feed) => feedRow(feed, view)).join('\n')}\n</ul>`,
+    `<p>一次导入全部订阅：<a class="tap" href="${attr(view.opmlUrl)}" type="text/x-opml">OPML</a>${alternateLinks(view)}</p>`,
     archive,
     '</section>',
     '</main>',

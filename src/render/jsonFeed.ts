@@ -1,10 +1,9 @@
-import type { Article } from '../model.js';
 import { formatRfc3339 } from '../normalize/date.js';
-import { articleGuid, type FeedView } from './feedView.js';
+import { articleGuid, type FeedItem, type FeedView } from './feedView.js';
 import { entryUpdated } from './time.js';
 import { serializedUrl, stripNonXmlChars } from './xml.js';
 
-function item(article: Article, view: FeedView): Record<string, unknown> {
+function item(article: FeedItem, view: FeedView): Record<string, unknown> {
   const source = view.source(article.source);
   return {
     id: articleGuid(article.id),

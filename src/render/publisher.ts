@@ -1,21 +1,25 @@
 import { RequestNotFoundError } from '../errors.js';
 import type { Article, Language } from '../model.js';
 import type { SourceRegistry } from '../sources/registry.js';
-import type { ArticleStore } from '../store/store.js';
-import { ARCHIVE_PAGE_SIZE, isCompletePage, newestPage, pageCount, pageItems } from './archive.js';
+import type { ArticleFilter, Store } from '../store/store.js';
+import { ARCHIVE_PAGE_SIZE, isCompletePage, newestPage, pageCount } from './archive.js';
 import { renderAtom } from './atom.js';
 import { RenderedDocument } from './document.js';
+import { ScriptConverter } from './converterPool.js';
+import { putPage, TextBatch, type ConvertTexts } from './convertText.js';
 import { DocumentCache, type CacheLimits } from './documentCache.js';
-import { feedGuid, type FeedView, type PageLinks } from './feedView.js';
-import { DEFAULT_LIMIT, filterQuery, matchesFilter, parseFeedFilter, type FeedFilter } from './feedQuery.js';
+import { type FeedItem, type FeedView, type PageLinks } from './feedView.js';
+import { DEFAULT_LIMIT, filterQuery, itemFilterSpec, parseFeedFilter, parsePageConversion, type FeedFilter } from './feedQuery.js';
+import { articlePredicate } from './filters.js';
 import { ARTICLE_CSP, renderArticlePage } from './articlePage.js';
-import { INDEX_CSP, renderIndexPage } from './indexPage.js';
-import { parseIndexFilter } from './indexFilter.js';
+import { indexQuery, parseIndexFilter } from './indexFilter.js';
+import { INDEX_CSP, renderIndexPage, type IndexFilter, type IndexView } from './indexPage.js';
 import { renderJsonFeed } from './jsonFeed.js';
 import { renderOpml, type FeedListing } from './opml.js';
 import { ACCEPTED_PARAMETERS, acceptedQuery } from './queryString.js';
 import { renderRss } from './rss.js';
 import { articlePath, feedPath, FEED_FILES, MERGED_KEY, OPML_PATH, parseSitePath, type DocumentRef, type FeedFormat } from './sitePaths.js';
+import { CONVERSIONS, convertedLanguage, TRADITIONAL_VARIANT, type ConversionName } from './scripts.js';
 import { plausibleArticle, PLAUSIBLE_FROM } from './time.js';
 
 export { DEFAULT_LIMIT } from './feedQuery.js';
@@ -34,9 +38,6 @@ const OPML_TYPE = 'text/x-opml; charset=utf-8';
 
 /** Documents kept across requests; each is rendered once per store change. */
 export const DEFAULT_CACHE_LIMITS: CacheLimits = { entries: 256, bytes: 64 * 1024 * 1024 };
-
-/** Filtered lists kept per store version; each is an array of references, not of articles. */
-const MATCH_MEMO_ENTRIES = 64;
 
 const MERGED_TITLE = 'feedrelay: 美国之音、法广、德国之声中文新闻';
 
@@ -70,7 +71,27 @@ export interface PublisherOptions {
    */
   clock?: () => number;
   cache?: CacheLimits;
+  /**
+   * The time of day, read by `filter_time` and by the cache for documents that expire with it;
+   * not `clock`, which the service sets to the latest writable date (stored times are clamped
+   * when stored). Default Date.now.
+   */
+  wallClock?: () => number;
+  /**
+   * Converts text between scripts (`?opencc=`); by default a worker thread the publisher starts
+   * on the first request for a conversion and stops on close.
+   */
+  convert?: ConvertTexts;
 }
+
+/**
+ * RSSHub's filters (filters.ts) are regular expressions, which no index answers: a filtered
+ * subscription document reads the store's newest articles a page at a time and keeps those that
+ * pass until it has `limit`, or has read FILTER_SCAN_BUDGET candidates. Past that it holds what it
+ * found: a pattern that almost nothing matches costs a bounded read, never the whole archive.
+ */
+export const FILTER_SCAN_PAGE = 100;
+export const FILTER_SCAN_BUDGET = 2_000;
 
 /** Characters a query may carry as they are (RFC 3986 §3.4); anything else is percent-encoded. */
 const QUERY_UNSAFE = /%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/gu;
@@ -85,11 +106,22 @@ function filterLabel(filter: FeedFilter): string {
   const parts: string[] = [];
   if (filter.q !== undefined) parts.push(`关键词「${filter.q}」`);
   if (filter.lang !== undefined) parts.push(filter.lang === 'zh-Hant' ? '繁體' : '简体');
+  if (filter.patterns !== undefined) parts.push('已过滤');
+  if (filter.time !== undefined) parts.push(`${filter.time} 秒内`);
   return parts.length > 0 ? `（${parts.join('，')}）` : '';
 }
 
+/** What a feed's key and filter ask of the store. */
+function storeFilter(key: string, filter: FeedFilter): ArticleFilter {
+  const out: ArticleFilter = {};
+  if (key !== MERGED_KEY) out.source = key;
+  if (filter.lang !== undefined) out.language = filter.lang;
+  if (filter.q !== undefined) out.q = filter.q;
+  return out;
+}
+
 /** The last change to a set of articles: an arrival counts, since it changes the feed too. */
-function lastChange(items: readonly Article[]): number {
+function lastChange(items: readonly Pick<Article, 'archived' | 'modified' | 'published'>[]): number {
   return items.reduce((max, a) => Math.max(max, a.archived, a.modified, a.published), PLAUSIBLE_FROM);
 }
 
@@ -100,17 +132,30 @@ function lastChange(items: readonly Article[]): number {
  */
 export class FeedPublisher {
   private readonly cache: DocumentCache;
-  /** Filtered article lists of this store version, by order, key and filter. */
-  private readonly matches = new Map<string, readonly Article[]>();
-  private cachedVersion = -1;
-  private now = 0;
+  /** Renders under way, so that many readers asking at once for one document cost one render. */
+  private readonly inFlight = new Map<string, Promise<RenderedDocument | undefined>>();
+  /** Bumped on every change to the store: a render begun before a change is not kept. */
+  private generation = 0;
+  private now: number;
+  private readonly unsubscribe: () => void;
+  private readonly convertTexts: ConvertTexts;
+  private readonly ownConverter: ScriptConverter | undefined;
 
   constructor(
-    private readonly store: ArticleStore,
+    private readonly store: Store,
     private readonly sources: SourceRegistry,
     private readonly options: PublisherOptions,
   ) {
-    this.cache = new DocumentCache(options.cache ?? DEFAULT_CACHE_LIMITS);
+    this.cache = new DocumentCache(options.cache ?? DEFAULT_CACHE_LIMITS, options.wallClock ?? Date.now);
+    if (options.convert) {
+      this.convertTexts = options.convert;
+    } else {
+      const converter = new ScriptConverter();
+      this.ownConverter = converter;
+      this.convertTexts = (name, texts) => converter.convert(name, texts);
+    }
+    this.now = (options.clock ?? Date.now)();
+    this.unsubscribe = store.onChange(() => this.invalidate());
   }
 
   /** Documents held and their bytes (compressed forms included), for status and tests. */
@@ -127,40 +172,70 @@ export class FeedPublisher {
     return key === MERGED_KEY || this.sources.get(key) !== undefined;
   }
 
+  /** What kind of our documents `path` names (the query is not looked at), or undefined for none. */
+  routeOf(path: string): 'index' | 'opml' | 'article' | 'feed' | 'archive' | undefined {
+    const ref = parseSitePath(path);
+    if (ref === undefined) return undefined;
+    if (ref.kind !== 'feed') return ref.kind;
+    if (!this.hasKey(ref.key)) return undefined;
+    return ref.page === undefined ? 'feed' : 'archive';
+  }
+
+  /**
+   * The document a request names, its query stripped of the parameters that document does not
+   * take, and the cache key built on what is left: `?utm_source=x` names the same cached
+   * document as no query at all. Undefined when the path names nothing we publish.
+   */
+  private requestOf(origin: string, path: string, query: string, options: DocumentOptions): { ref: DocumentRef; query: string; cacheKey: string } | undefined {
+    const ref = parseSitePath(path);
+    if (ref === undefined) return undefined;
+    const accepted = query === '' ? '' : acceptedQuery(query, ACCEPTED_PARAMETERS[ref.kind]);
+    return { ref, query: accepted, cacheKey: `${origin}\n${path}\n${accepted}${options.static ? '\nstatic' : ''}` };
+  }
+
+  /** The document as rendered since the last change, if it is; what the hot path answers from. */
+  cached(origin: string, path: string, query: string): RenderedDocument | undefined {
+    const request = this.requestOf(origin, path, query, {});
+    return request && this.cache.get(request.cacheKey);
+  }
+
   /**
    * The document at `path` with query string `query` (no `?`), self links built on `origin`;
    * undefined when the path names nothing we publish. Parameters the document does not take are
-   * ignored, and left out of the cache key. Throws RequestParameterError for a bad parameter and
-   * RequestNotFoundError for an archive page that does not exist.
+   * ignored, and left out of the cache key. Rejects with RequestParameterError for a bad
+   * parameter and RequestNotFoundError for an archive page that does not exist.
    */
-  document(origin: string, path: string, query: string, options: DocumentOptions = {}): RenderedDocument | undefined {
-    this.sync();
-    let ref: DocumentRef | undefined;
-    if (query !== '') {
-      ref = parseSitePath(path);
-      if (ref === undefined) return undefined;
-      query = acceptedQuery(query, ACCEPTED_PARAMETERS[ref.kind]);
-    }
-    const cacheKey = `${origin}\n${path}\n${query}${options.static ? '\nstatic' : ''}`;
+  document(origin: string, path: string, query: string, options: DocumentOptions = {}): Promise<RenderedDocument | undefined> {
+    const request = this.requestOf(origin, path, query, options);
+    if (request === undefined) return Promise.resolve(undefined);
+    const { ref, cacheKey } = request;
     const hit = this.cache.get(cacheKey);
-    if (hit) return hit;
-    ref ??= parseSitePath(path);
-    if (ref === undefined || (ref.kind === 'feed' && !this.hasKey(ref.key))) return undefined;
-    if (ref.kind === 'article' && !this.article(ref.id)) return undefined;
-    const doc = this.renderRef(ref, origin, query, options);
-    this.cache.set(cacheKey, doc);
-    return doc;
+    if (hit) return Promise.resolve(hit);
+    if (ref.kind === 'feed' && !this.hasKey(ref.key)) return Promise.resolve(undefined);
+    let pending = this.inFlight.get(cacheKey);
+    if (!pending) {
+      const generation = this.generation;
+      pending = this.renderRef(ref, origin, request.query, options).then((doc) => {
+        // An article nobody has is not kept: it is a cheap lookup, and ids are many.
+        if (doc && generation === this.generation) this.cache.set(cacheKey, doc);
+        return doc;
+      }).finally(() => {
+        if (this.inFlight.get(cacheKey) === pending) this.inFlight.delete(cacheKey);
+      });
+      this.inFlight.set(cacheKey, pending);
+    }
+    return pending;
   }
 
   /** One stored article by id, for its own page. */
-  article(id: string): Article | undefined {
-    return this.store.getById(id);
+  article(id: string): Promise<Article | undefined> {
+    return this.store.get(id);
   }
 
   /** A feed by its parts; the same document `document()` serves for the equivalent URL. */
-  render(query: FeedQuery): RenderedFeed {
+  async render(query: FeedQuery): Promise<RenderedFeed> {
     const filter = filterQuery({ limit: query.limit, q: query.q, lang: query.lang }, query.page === undefined);
-    const doc = this.document(query.origin, feedPath(query.key, query.format, query.page), filter.slice(1));
+    const doc = await this.document(query.origin, feedPath(query.key, query.format, query.page), filter.slice(1));
     if (!doc) throw new RequestNotFoundError(`no feed ${JSON.stringify(query.key)}`);
     return doc;
   }
@@ -169,11 +244,11 @@ export class FeedPublisher {
    * Every path a static copy of the site needs: index, OPML, the pages of the articles the index
    * lists, and each feed with all its archive pages.
    */
-  paths(): string[] {
-    this.sync();
-    const paths = ['/', OPML_PATH, ...this.matching(MERGED_KEY, {}).slice(0, DEFAULT_LIMIT).map((a) => articlePath(a.id))];
+  async paths(): Promise<string[]> {
+    const listed = await this.store.newest({}, DEFAULT_LIMIT);
+    const paths = ['/', OPML_PATH, ...listed.map((a) => articlePath(a.id))];
     for (const key of this.keys()) {
-      const pages = pageCount(this.matching(key, {}).length);
+      const pages = pageCount(await this.store.count(storeFilter(key, {})));
       for (const format of Object.keys(FORMATS) as FeedFormat[]) {
         paths.push(feedPath(key, format));
         for (let page = 1; page <= pages; page += 1) paths.push(feedPath(key, format, page));
@@ -183,26 +258,41 @@ export class FeedPublisher {
   }
 
   /** The view a feed document is rendered from. */
-  view(ref: Extract<DocumentRef, { kind: 'feed' }>, origin: string, query: string): FeedView {
-    this.sync();
+  async view(ref: Extract<DocumentRef, { kind: 'feed' }>, origin: string, query: string): Promise<FeedView> {
+    return (await this.feed(ref, origin, query)).view;
+  }
+
+  /** A feed's view, and when it expires (a `filter_time` feed) though the store does not change. */
+  private async feed(ref: Extract<DocumentRef, { kind: 'feed' }>, origin: string, query: string): Promise<{ view: FeedView; expires?: number }> {
     const filter = parseFeedFilter(query, { paged: ref.page !== undefined });
-    const matching = this.matching(ref.key, filter);
-    const subscriptionUrl = `${origin}${feedPath(ref.key, ref.format)}${filterQuery(filter, false)}`;
-    const pageUrl = (page: number): string => `${origin}${feedPath(ref.key, ref.format, page)}${filterQuery(filter, false)}`;
+    const narrowed = storeFilter(ref.key, filter);
+    const total = await this.store.count(narrowed);
+    // Pages and the subscription link each other with every filter but limit and filter_time.
+    const linked = filterQuery(filter, false, false);
+    const subscriptionUrl = `${origin}${feedPath(ref.key, ref.format)}${linked}`;
+    const pageUrl = (page: number): string => `${origin}${feedPath(ref.key, ref.format, page)}${linked}`;
+    const spec = itemFilterSpec(filter);
+    const predicate = spec && articlePredicate(spec);
+    const keep = predicate === undefined ? () => true : (a: Article) => predicate(a, this.sources.describe(a.source));
     let items: Article[];
+    let expires: number | undefined;
     let pages: PageLinks = {};
     let archive = false;
     if (ref.page === undefined) {
-      items = matching.slice(0, filter.limit ?? DEFAULT_LIMIT);
+      const limit = filter.limit ?? DEFAULT_LIMIT;
+      if (predicate === undefined && filter.time === undefined) items = await this.store.newest(narrowed, limit);
+      else ({ items, expires } = await this.scan(narrowed, limit, keep, filter.time));
       // RFC 5005 §4: the subscription document links the newest archive document.
-      if (matching.length > 0) pages = { prevArchive: pageUrl(newestPage(matching.length)) };
+      if (total > 0) pages = { prevArchive: pageUrl(newestPage(total)) };
     } else {
-      const last = pageCount(matching.length);
+      const last = pageCount(total);
       if (ref.page > last) {
         throw new RequestNotFoundError(`archive page ${ref.page} does not exist yet; the newest is ${last}`);
       }
-      items = pageItems(this.matching(ref.key, filter, 'arrival'), ref.page);
-      archive = isCompletePage(ref.page, matching.length);
+      // Page N holds arrivals (N-1)*size+1 … N*size, newest first as feeds list them; RSSHub's
+      // patterns then keep what they match of the page, which is as immutable as the page.
+      items = (await this.store.byArrival(narrowed, (ref.page - 1) * ARCHIVE_PAGE_SIZE, ARCHIVE_PAGE_SIZE)).reverse().filter(keep);
+      archive = isCompletePage(ref.page, total);
       // A complete page always links the next one, which exists from the moment it is complete:
       // its bytes then never change.
       pages = { current: subscriptionUrl };
@@ -215,7 +305,7 @@ export class FeedPublisher {
     const languages = new Set(items.map((a) => a.language));
     const only = languages.size === 1 ? [...languages][0] : undefined;
     const view: FeedView = {
-      key: `${ref.key}${filterQuery(filter, false)}`,
+      key: `${ref.key}${filterQuery(filter, false, true)}`,
       title: `${info.title}${filterLabel(filter)}`,
       description: info.description,
       homeUrl: def ? def.url : `${origin}/`,
@@ -228,41 +318,99 @@ export class FeedPublisher {
       pages,
       archive,
     };
-    return view;
+    return { view: filter.opencc ? await this.converted(view, filter.opencc) : view, expires };
   }
 
   /**
-   * Articles of `key` passing `filter`, newest published first or in arrival order. The merged,
-   * unfiltered lists are the store's own, kept sorted as articles arrive; any other is built once
-   * per store change and kept, so re-rendering a feed costs its items, not the archive's size.
+   * Up to `limit` of the newest articles passing `filter` that `keep` keeps and, with `seconds`,
+   * that were published in the last so many seconds; read FILTER_SCAN_PAGE at a time, at most
+   * FILTER_SCAN_BUDGET. A `filter_time` result expires when its oldest item leaves the window.
    */
-  private matching(key: string, filter: FeedFilter, order: 'newest' | 'arrival' = 'newest'): readonly Article[] {
-    const all = order === 'newest' ? this.store.list() : this.store.arrivalOrder();
-    if (key === MERGED_KEY && filter.q === undefined && filter.lang === undefined) return all;
-    const memoKey = `${order}\n${key}\n${filter.q ?? ''}\n${filter.lang ?? ''}`;
-    let out = this.matches.get(memoKey);
-    if (!out) {
-      out = all.filter((article) => (key === MERGED_KEY || article.source === key) && matchesFilter(article, filter));
-      this.matches.set(memoKey, out);
-      if (this.matches.size > MATCH_MEMO_ENTRIES) this.matches.delete(this.matches.keys().next().value!);
+  private async scan(filter: ArticleFilter, limit: number, keep: (a: Article) => boolean, seconds: number | undefined): Promise<{ items: Article[]; expires?: number }> {
+    const since = seconds === undefined ? undefined : (this.options.wallClock ?? Date.now)() - seconds * 1000;
+    const found: Article[] = [];
+    const seen = new Set<string>();
+    scanning: for (let offset = 0; offset < FILTER_SCAN_BUDGET && found.length < limit; offset += FILTER_SCAN_PAGE) {
+      const page = await this.store.newest(filter, Math.min(FILTER_SCAN_PAGE, FILTER_SCAN_BUDGET - offset), offset);
+      for (const stored of page) {
+        const article = plausibleArticle(stored, this.now);
+        // Newest first: once one is older than the window, so is every one after it.
+        if (since !== undefined && article.published < since) break scanning;
+        // An article stored meanwhile shifts the pages by one; none is listed twice.
+        if (seen.has(article.id)) continue;
+        seen.add(article.id);
+        if (keep(article)) found.push(article);
+        if (found.length === limit) break scanning;
+      }
+      if (page.length < FILTER_SCAN_PAGE) break;
+      // Filtering a page takes a few tens of milliseconds: let other requests in between pages.
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    return out;
+    if (since === undefined || found.length === 0) return { items: found };
+    return { items: found, expires: Math.min(...found.map((a) => a.published)) + seconds! * 1000 + 1 };
   }
 
-  private listing(key: string, origin: string): FeedListing {
-    const def = key === MERGED_KEY ? undefined : this.sources.get(key);
-    const urls = {
-      rss: `${origin}${feedPath(key, 'rss')}`,
-      atom: `${origin}${feedPath(key, 'atom')}`,
-      json: `${origin}${feedPath(key, 'json')}`,
+  /** A feed's words in another script: titles, summaries, the text of each body, outlets' names. */
+  private async converted(view: FeedView, name: ConversionName): Promise<FeedView> {
+    const batch = new TextBatch();
+    const title = batch.put(view.title);
+    const description = batch.put(view.description);
+    const outlets = new Map<string, () => string>();
+    for (const a of view.items) if (!outlets.has(a.source)) outlets.set(a.source, batch.put(view.source(a.source).title));
+    const items = view.items.map((a) => ({
+      article: a,
+      title: batch.put(a.title),
+      summary: batch.put(a.summary),
+      content: batch.putHtml(a.contentHtml),
+      caption: a.image?.caption === undefined ? undefined : batch.put(a.image.caption),
+    }));
+    await batch.run(name, this.convertTexts);
+    const source = view.source;
+    const languages = new Set(view.items.map((a) => convertedLanguage(name, a.language)));
+    return {
+      ...view,
+      title: title(),
+      description: description(),
+      // One language when every item shares it; an empty feed states what it would hold.
+      language: languages.size === 1 ? [...languages][0] : languages.size === 0 ? convertedLanguage(name, view.language ?? 'zh') : 'zh',
+      source: (id) => {
+        const outlet = outlets.get(id);
+        return outlet ? { ...source(id), title: outlet() } : source(id);
+      },
+      items: items.map(({ article, ...c }): FeedItem => ({
+        ...article,
+        title: c.title(),
+        summary: c.summary(),
+        contentHtml: c.content(),
+        language: convertedLanguage(name, article.language),
+        ...(article.image ? { image: { ...article.image, ...(c.caption ? { caption: c.caption() } : {}) } } : {}),
+      })),
     };
+  }
+
+  /** Stops following the store's changes, and the conversion worker if this publisher started it. */
+  close(): void {
+    this.unsubscribe();
+    void this.ownConverter?.close();
+  }
+
+  /** One feed stream as the index page and OPML list it; with `opencc`, its converted variant. */
+  private listing(key: string, origin: string, opencc?: ConversionName): FeedListing {
+    const def = key === MERGED_KEY ? undefined : this.sources.get(key);
+    const variant = opencc ? `?opencc=${opencc}` : '';
+    const urls = {
+      rss: `${origin}${feedPath(key, 'rss')}${variant}`,
+      atom: `${origin}${feedPath(key, 'atom')}${variant}`,
+      json: `${origin}${feedPath(key, 'json')}${variant}`,
+    };
+    const language = (plain: string): string => (opencc ? convertedLanguage(opencc, plain) : plain);
     if (!def) {
       return {
         key,
         title: MERGED_TITLE,
         description: `${this.sources.definitions.map((d) => d.title).join('、')}全文转载，由 feedrelay 重新发布`,
         homeUrl: `${origin}/`,
-        language: 'zh',
+        language: language('zh'),
         urls,
       };
     }
@@ -271,55 +419,103 @@ export class FeedPublisher {
       title: `${def.title} (${def.name})`,
       description: `${def.title}全文转载，由 feedrelay 重新发布`,
       homeUrl: def.url,
-      language: def.language,
+      language: language(def.language),
       urls,
     };
   }
 
-  private renderRef(ref: DocumentRef, origin: string, query: string, options: DocumentOptions): RenderedDocument {
-    if (ref.kind === 'feed') {
-      const view = this.view(ref, origin, query);
-      const body = Buffer.from(FORMATS[ref.format].render(view), 'utf8');
-      return new RenderedDocument(body, FORMATS[ref.format].contentType, view.updated > PLAUSIBLE_FROM ? view.updated : 0);
-    }
-    if (ref.kind === 'article') return this.renderArticle(ref.id, origin);
-    const feeds = this.keys().map((key) => this.listing(key, origin));
-    if (ref.kind === 'opml') {
-      // The list names feeds, not articles: it changes when a definition in feeds/ does.
-      const modified = Math.max(PLAUSIBLE_FROM, ...this.sources.definitions.map((d) => d.modified ?? 0));
-      return new RenderedDocument(Buffer.from(renderOpml({ title: MERGED_TITLE, feeds }), 'utf8'), OPML_TYPE, Math.min(modified, this.now));
-    }
-    return this.renderIndex(feeds, origin, query, options);
+  private listings(origin: string, opencc?: ConversionName): FeedListing[] {
+    return this.keys().map((key) => this.listing(key, origin, opencc));
   }
 
-  private renderIndex(feeds: FeedListing[], origin: string, query: string, options: DocumentOptions): RenderedDocument {
-    const filter = options.static ? {} : parseIndexFilter(query, (id) => this.sources.get(id) !== undefined);
-    const feedFilter = { q: filter.q, lang: filter.lang };
+  private async renderRef(ref: DocumentRef, origin: string, query: string, options: DocumentOptions): Promise<RenderedDocument | undefined> {
+    if (ref.kind === 'feed') {
+      const { view, expires } = await this.feed(ref, origin, query);
+      const body = Buffer.from(FORMATS[ref.format].render(view), 'utf8');
+      return new RenderedDocument(body, FORMATS[ref.format].contentType, view.updated > PLAUSIBLE_FROM ? view.updated : 0, {}, expires);
+    }
+    if (ref.kind === 'article') return this.renderArticle(ref.id, origin);
+    if (ref.kind === 'opml') return this.renderOpmlDocument(origin, parsePageConversion(query));
+    return this.renderIndex(origin, options.static ? {} : parseIndexFilter(query, (id) => this.sources.get(id) !== undefined), options);
+  }
+
+  /** OPML of every feed; with `opencc`, of every feed's converted variant, its titles converted too. */
+  private async renderOpmlDocument(origin: string, opencc: ConversionName | undefined): Promise<RenderedDocument> {
+    let feeds = this.listings(origin, opencc);
+    let title = MERGED_TITLE;
+    if (opencc) {
+      const batch = new TextBatch();
+      const pending = feeds.map((f) => ({ f, title: batch.put(f.title), description: batch.put(f.description) }));
+      const converted = batch.put(title);
+      await batch.run(opencc, this.convertTexts);
+      feeds = pending.map(({ f, ...c }) => ({ ...f, title: c.title(), description: c.description() }));
+      title = converted();
+    }
+    // The list names feeds, not articles: it changes when a definition in feeds/ does.
+    const modified = Math.max(PLAUSIBLE_FROM, ...this.sources.definitions.map((d) => d.modified ?? 0));
+    return new RenderedDocument(Buffer.from(renderOpml({ title, feeds }), 'utf8'), OPML_TYPE, Math.min(modified, this.now));
+  }
+
+  /**
+   * The front page: the newest articles, or those of an outlet, a script or a search
+   * (`/?source=voa&lang=zh-Hant&q=台湾`), and every feed. Plain, it offers the Traditional variant
+   * (TRADITIONAL_VARIANT) of every feed, of OPML and of itself; converted (`/?opencc=s2tw`), its
+   * words are converted, its feeds are the converted ones, and it offers the originals. The static
+   * build's copy offers neither filters nor variants: a file host ignores query strings.
+   */
+  private async renderIndex(origin: string, filter: IndexFilter, options: DocumentOptions): Promise<RenderedDocument> {
+    const opencc = filter.opencc;
+    const feeds = this.listings(origin, opencc);
+    // The page's own words are Simplified; each article's language is its own, converted.
+    const language = opencc ? convertedLanguage(opencc, 'zh-Hans') : undefined;
+    const feedFilter: FeedFilter = { q: filter.q, lang: filter.lang };
     const narrowed = filter.source !== undefined || filter.q !== undefined || filter.lang !== undefined;
-    const matching = this.matching(filter.source ?? MERGED_KEY, feedFilter);
-    const articles = matching.slice(0, DEFAULT_LIMIT).map((a) => plausibleArticle(a, this.now));
+    const selected = storeFilter(filter.source ?? MERGED_KEY, feedFilter);
+    const stored = (await this.store.newest(selected, DEFAULT_LIMIT)).map((a) => plausibleArticle(a, this.now));
+    const articles: FeedItem[] = opencc ? stored.map((a) => ({ ...a, language: convertedLanguage(opencc, a.language) })) : stored;
+    const matching = narrowed ? await this.store.count(selected) : undefined;
+    const total = await this.store.count({});
     // The last change anywhere: an arrival (the newest by arrival) or an edit, which happens to recent arrivals.
-    const recent = this.matching(MERGED_KEY, {}, 'arrival').slice(-ARCHIVE_PAGE_SIZE).map((a) => plausibleArticle(a, this.now));
-    const updated = lastChange([...articles, ...recent]);
-    const total = this.store.size;
+    const recent = await this.store.byArrival({}, Math.max(0, total - ARCHIVE_PAGE_SIZE), ARCHIVE_PAGE_SIZE);
+    const updated = lastChange([...stored, ...recent.map((a) => plausibleArticle(a, this.now))]);
     const newest = newestPage(total);
-    const selection = filterQuery(feedFilter, false);
-    const body = renderIndexPage({
+    const variant = opencc ? `?opencc=${opencc}` : '';
+    const alternate: IndexView['alternate'] = options.static
+      ? undefined
+      : opencc
+        ? { label: '原文', lang: 'zh', pageUrl: `${origin}/${indexQuery({ ...filter, opencc: undefined })}`, feeds: this.listings(origin), opmlUrl: `${origin}${OPML_PATH}` }
+        : {
+          label: CONVERSIONS[TRADITIONAL_VARIANT].label,
+          lang: CONVERSIONS[TRADITIONAL_VARIANT].language,
+          pageUrl: `${origin}/${indexQuery({ ...filter, opencc: TRADITIONAL_VARIANT })}`,
+          feeds: this.listings(origin, TRADITIONAL_VARIANT),
+          opmlUrl: `${origin}${OPML_PATH}?opencc=${TRADITIONAL_VARIANT}`,
+        };
+    const source = (id: string): { title: string; language: string } => {
+      const info = this.sources.describe(id);
+      return { title: info.title, language: opencc ? convertedLanguage(opencc, info.language) : info.language };
+    };
+    // A selection's own feeds keep the page's script.
+    const selection = filterQuery({ ...feedFilter, opencc }, false);
+    const selectionKey = filter.source ?? MERGED_KEY;
+    let body = renderIndexPage({
       title: MERGED_TITLE,
       description: feeds[0]!.description,
+      lang: language ?? 'zh-Hans',
       origin,
       articles,
-      total: matching.length,
-      source: (id) => this.sources.describe(id),
+      total: matching ?? total,
+      source,
       feeds,
-      opmlUrl: `${origin}${OPML_PATH}`,
+      opmlUrl: `${origin}${OPML_PATH}${variant}`,
+      alternate,
       archive: total > 0
         ? {
           pages: pageCount(total),
           urls: {
-            rss: `${origin}${feedPath(MERGED_KEY, 'rss', newest)}`,
-            atom: `${origin}${feedPath(MERGED_KEY, 'atom', newest)}`,
-            json: `${origin}${feedPath(MERGED_KEY, 'json', newest)}`,
+            rss: `${origin}${feedPath(MERGED_KEY, 'rss', newest)}${variant}`,
+            atom: `${origin}${feedPath(MERGED_KEY, 'atom', newest)}${variant}`,
+            json: `${origin}${feedPath(MERGED_KEY, 'json', newest)}${variant}`,
           },
         }
         : undefined,
@@ -327,20 +523,29 @@ export class FeedPublisher {
       filter,
       filteredFeeds: narrowed
         ? {
-          rss: `${origin}${feedPath(filter.source ?? MERGED_KEY, 'rss')}${selection}`,
-          atom: `${origin}${feedPath(filter.source ?? MERGED_KEY, 'atom')}${selection}`,
-          json: `${origin}${feedPath(filter.source ?? MERGED_KEY, 'json')}${selection}`,
+          rss: `${origin}${feedPath(selectionKey, 'rss')}${selection}`,
+          atom: `${origin}${feedPath(selectionKey, 'atom')}${selection}`,
+          json: `${origin}${feedPath(selectionKey, 'json')}${selection}`,
         }
         : undefined,
       static: options.static === true,
     });
+    if (opencc) {
+      const batch = new TextBatch();
+      const page = putPage(batch, body);
+      await batch.run(opencc, this.convertTexts);
+      body = page();
+    }
     return new RenderedDocument(Buffer.from(body, 'utf8'), HTML_TYPE, updated > PLAUSIBLE_FROM ? updated : 0, {
       'Content-Security-Policy': INDEX_CSP,
     });
   }
 
-  private renderArticle(id: string, origin: string): RenderedDocument {
-    const article = plausibleArticle(this.article(id)!, this.now);
+  /** An article's own page, or undefined when no article has that id. */
+  private async renderArticle(id: string, origin: string): Promise<RenderedDocument | undefined> {
+    const stored = await this.article(id);
+    if (!stored) return undefined;
+    const article = plausibleArticle(stored, this.now);
     const body = renderArticlePage({ article, source: this.sources.describe(article.source), origin, siteTitle: MERGED_TITLE });
     const updated = lastChange([article]);
     return new RenderedDocument(Buffer.from(body, 'utf8'), HTML_TYPE, updated > PLAUSIBLE_FROM ? updated : 0, {
@@ -349,11 +554,9 @@ export class FeedPublisher {
   }
 
   /** Drops every document when the store has changed, and reads the clock for the new version. */
-  private sync(): void {
-    if (this.cachedVersion === this.store.version) return;
+  private invalidate(): void {
+    this.generation += 1;
     this.cache.clear();
-    this.matches.clear();
-    this.cachedVersion = this.store.version;
     this.now = (this.options.clock ?? Date.now)();
   }
 }

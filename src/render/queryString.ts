@@ -8,8 +8,9 @@ import type { DocumentRef } from './sitePaths.js';
  */
 export const ACCEPTED_PARAMETERS: Record<DocumentRef['kind'], readonly string[]> = {
   feed: PARAMETERS,
-  index: ['source', 'lang', 'q'],
-  opml: [],
+  // The index page and OPML also take `?opencc=`: the page and the list in another script.
+  index: ['source', 'lang', 'q', 'opencc'],
+  opml: ['opencc'],
   article: [],
 };
 

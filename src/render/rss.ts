@@ -1,6 +1,5 @@
-import type { Article } from '../model.js';
 import { formatRfc822 } from '../normalize/date.js';
-import { articleGuid, pageRelations, imageType, HISTORY_NS, type FeedView } from './feedView.js';
+import { articleGuid, pageRelations, imageType, HISTORY_NS, type FeedItem, type FeedView } from './feedView.js';
 import { PLAUSIBLE_FROM } from './time.js';
 import { element, emptyElement, rssHtmlTextElement, rssTextElement as text, serializedUrl } from './xml.js';
 
@@ -10,7 +9,7 @@ const NAMESPACES = {
   'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
 };
 
-function item(article: Article, view: FeedView): string {
+function item(article: FeedItem, view: FeedView): string {
   const source = view.source(article.source);
   return [
     '<item>',
@@ -25,6 +24,8 @@ function item(article: Article, view: FeedView): string {
     article.image ? emptyElement('enclosure', { url: serializedUrl(article.image.url), length: '0', type: imageType(article.image.url) }) : '',
     text('category', source.name),
     text('dc:creator', source.title),
+    // RSS 2.0 has no language per item; Dublin Core's says what each one is written in.
+    element('dc:language', article.language),
     source.feedUrl ? text('source', source.title, { url: serializedUrl(source.feedUrl) }) : '',
     '</item>',
   ].join('');

@@ -27,6 +27,6 @@ export function plausibleArticle(article: Article, now: number): Article {
 }
 
 /** When an entry last changed in a way a reader should see: its edit or its publication. */
-export function entryUpdated(article: Article): number {
+export function entryUpdated(article: Pick<Article, 'modified' | 'published'>): number {
   return Math.max(article.modified, article.published);
 }

@@ -6,6 +6,7 @@ import { adminRouter, type AdminDeps } from './admin.js';
 import { documentHandler, type DocumentHandler } from './documentRoute.js';
 import { errorHandler } from './errors.js';
 import { statusRoute } from './status.js';
+import type { Metrics } from '../metrics.js';
 
 /** How documents are served: self-link origin and caching lifetime. */
 export interface FeedRouteOptions {
@@ -20,14 +21,24 @@ export interface AppDeps {
   trustProxy: boolean;
   route: FeedRouteOptions;
   /** The `GET /status` document; without it there is no /status. */
-  status?: () => StatusDocument;
+  status?: () => Promise<StatusDocument>;
   /** Admin routes under /admin; without them (no FEEDRELAY_ADMIN_TOKEN) /admin/* is 404 like any unknown path. */
   admin?: AdminDeps;
+  /** Whether the store is open and the first load done; without it, ready once listening. */
+  ready?: () => boolean;
+  /** `GET /metrics`; without it there is no /metrics. */
+  metrics?: Metrics;
 }
 
 /** The node:http handler for feeds, the index page and OPML, from the app's dependencies. */
 export function createDocumentHandler(deps: AppDeps): DocumentHandler {
-  return documentHandler(deps.publisher, { ...deps.route, trustProxy: deps.trustProxy, log: deps.log });
+  const { metrics } = deps;
+  return documentHandler(deps.publisher, {
+    ...deps.route,
+    trustProxy: deps.trustProxy,
+    log: deps.log,
+    ...(metrics ? { observe: (route: string, status: number) => metrics.requests.inc({ route, status }) } : {}),
+  });
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -35,9 +46,27 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.disable('etag'); // documents carry their own strong ETag
   app.set('trust proxy', deps.trustProxy);
+  const { metrics } = deps;
+  if (metrics) {
+    app.use((req, res, next) => {
+      res.on('finish', () => metrics.requests.inc({ route: req.route?.path ?? (res.statusCode === 404 ? 'unknown' : req.path), status: res.statusCode }));
+      next();
+    });
+  }
   app.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok\n');
   });
+  // Ready: the store answers and the archive's first load is done. A load balancer sends readers
+  // elsewhere until then; /healthz says only that the process is up.
+  app.get('/readyz', (_req, res) => {
+    const ready = deps.ready?.() ?? true;
+    res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').type('text/plain').send(ready ? 'ready\n' : 'not ready\n');
+  });
+  if (metrics) {
+    app.get('/metrics', async (_req, res) => {
+      res.set('Cache-Control', 'no-store').type(metrics.contentType).send(await metrics.text());
+    });
+  }
   if (deps.status) app.get('/status', statusRoute(deps.status));
   if (deps.admin) app.use('/admin', adminRouter(deps.admin));
   // The same handler createHttpServer puts in front of Express, so the app alone serves everything too.

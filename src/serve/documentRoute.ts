@@ -3,6 +3,7 @@ import type { Log } from '../log.js';
 import type { ContentEncoding, RenderedDocument } from '../render/document.js';
 import type { FeedPublisher } from '../render/publisher.js';
 import { cachedNegotiateEncoding } from './encoding.js';
+import { RequestNotFoundError } from '../errors.js';
 import { errorResponse } from './errors.js';
 import { requestOrigin, type OriginOptions } from './origin.js';
 
@@ -10,6 +11,8 @@ export interface DocumentRouteOptions extends OriginOptions {
   /** Seconds a client may reuse a document without asking: the refresh interval. */
   maxAgeSeconds: number;
   log: Log;
+  /** Counts each answer by route (`feed`, `archive`, `index`, `opml`) and status, for /metrics. */
+  observe?: (route: string, status: number) => void;
 }
 
 /** Answers a request for one of our documents and returns true, or returns false to pass it on. */
@@ -115,6 +118,7 @@ export function documentHandler(publisher: FeedPublisher, options: DocumentRoute
   const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => {
     const { status, message } = errorResponse(err);
     if (status >= 500) options.log.error({ err, url: req.url }, 'request failed');
+    options.observe?.('document', status);
     if (res.headersSent) {
       res.destroy();
       return;
@@ -129,20 +133,42 @@ export function documentHandler(publisher: FeedPublisher, options: DocumentRoute
     res.end(req.method === 'HEAD' ? undefined : message);
   };
 
+  const answer = (req: IncomingMessage, res: ServerResponse, doc: RenderedDocument, route: string): void => {
+    const wanted = cachedNegotiateEncoding(req.headers['accept-encoding']);
+    const ready = wanted ? doc.encodedNow(wanted) : null;
+    // Until the compressed copy exists, guess it will be used: a 304 then names the right variant.
+    const encoding = ready === null ? undefined : wanted;
+    const headers = headersFor(doc, encoding);
+    if (notModified(req, doc, headers.ok.ETag!)) {
+      res.writeHead(304, headers.notModified);
+      res.end();
+      options.observe?.(route, 304);
+      return;
+    }
+    options.observe?.(route, 200);
+    if (!encoding) {
+      sendBody(req, res, headers, doc.body);
+    } else if (ready) {
+      sendBody(req, res, headers, ready);
+    } else {
+      const current = doc;
+      current.encode(encoding).then(
+        (body) => sendBody(req, res, body ? headers : headersFor(current, undefined), body ?? current.body),
+        (err: unknown) => {
+          options.log.warn({ err, url: req.url, encoding }, 'compression failed; sending identity');
+          sendBody(req, res, headersFor(current, undefined), current.body);
+        },
+      );
+    }
+  };
+
   return (req, res) => {
     const url = req.url ?? '/';
     const mark = url.indexOf('?');
     const path = withoutPrefix(mark === -1 ? url : url.slice(0, mark));
-    const query = mark === -1 ? '' : url.slice(mark + 1);
-    let doc: RenderedDocument | undefined;
-    try {
-      doc = publisher.document(requestOrigin(req, options), path, query);
-    } catch (err) {
-      fail(req, res, err);
-      return true;
-    }
-    if (!doc) return false;
-
+    const route = publisher.routeOf(path);
+    if (route === undefined) return false;
+    // The method first: nothing is rendered for a request that cannot have it.
     if (req.method === 'OPTIONS') {
       res.writeHead(204, CORS_PREFLIGHT);
       res.end();
@@ -153,31 +179,27 @@ export function documentHandler(publisher: FeedPublisher, options: DocumentRoute
       res.end(`method ${req.method ?? ''} not allowed; use GET or HEAD\n`);
       return true;
     }
-
-    const wanted = cachedNegotiateEncoding(req.headers['accept-encoding']);
-    const ready = wanted ? doc.encodedNow(wanted) : null;
-    // Until the compressed copy exists, guess it will be used: a 304 then names the right variant.
-    const encoding = ready === null ? undefined : wanted;
-    const headers = headersFor(doc, encoding);
-    if (notModified(req, doc, headers.ok.ETag!)) {
-      res.writeHead(304, headers.notModified);
-      res.end();
+    const query = mark === -1 ? '' : url.slice(mark + 1);
+    let origin: string;
+    try {
+      origin = requestOrigin(req, options);
+    } catch (err) {
+      fail(req, res, err);
       return true;
     }
-    if (!encoding) {
-      sendBody(req, res, headers, doc.body);
-    } else if (ready) {
-      sendBody(req, res, headers, ready);
-    } else {
-      const current = doc;
-      current.encode(encoding).then(
-        (body) => sendBody(req, res, body ? headers : headersFor(current, undefined), body ?? current.body),
-        (err: unknown) => {
-          options.log.warn({ err, url, encoding }, 'compression failed; sending identity');
-          sendBody(req, res, headersFor(current, undefined), current.body);
-        },
-      );
+    // The hot path: a document rendered since the last change is answered without a turn of the loop.
+    const hit = publisher.cached(origin, path, query);
+    if (hit) {
+      answer(req, res, hit, route);
+      return true;
     }
+    publisher.document(origin, path, query).then(
+      (doc) => {
+        if (doc) answer(req, res, doc, route);
+        else fail(req, res, new RequestNotFoundError(`not found: ${path}`));
+      },
+      (err: unknown) => fail(req, res, err),
+    );
     return true;
   };
 }

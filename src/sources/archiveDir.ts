@@ -1,27 +1,18 @@
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { FeedrelayError, SeedParseError } from '../errors.js';
+import { prepareArticle, type Ingest } from '../ingest.js';
 import type { Log } from '../log.js';
 import type { Article } from '../model.js';
-import { normalizeArticle, type NormalizeContext } from '../normalize/article.js';
 import { parseSeedFile, parseSeedFileName } from '../parse/seedFile.js';
-import type { ArticleText, Catalog } from '../store/catalog.js';
 import { ParsePool, type ParseOutcome } from './parsePool.js';
-import type { ArticleStore } from '../store/store.js';
+import type { SourceRegistry } from './registry.js';
 
 /** Below this many files to parse, starting worker threads costs more than it saves. */
 const POOL_MIN_FILES = 200;
-/** Files parsed between two stores, in sequence order. */
+/** Files parsed, then stored in one transaction, in sequence order. */
 const CHUNK = 512;
-
-interface Pending {
-  name: string;
-  file: string;
-  st: Stats;
-  /** The catalog's article, when the file is as it was. */
-  cached: Article | undefined;
-}
 
 /**
  * Files stat'ed between two turns of the event loop. Synchronous stat is about four times faster
@@ -36,89 +27,33 @@ export interface ScanResult {
   errors: SeedParseError[];
 }
 
+interface Pending {
+  name: string;
+  file: string;
+  st: Stats;
+}
+
+export interface ArchiveDeps {
+  ingest: Ingest;
+  sources: SourceRegistry;
+  log: Log;
+}
+
 /**
- * Loads the archive files of one folder (`seeds/` or the data folder) into the store, and on
- * later scans only what is new or changed since. Files go in sequence order, so the first stored
- * wins a dedupe. A bad file is reported by name and skipped; the others still load.
+ * An archive folder in the seed format (`seeds/`, or a data folder of an earlier release), read
+ * into the store: at first everything, later only files that are new or changed since they were
+ * imported (the store remembers them, so a restart reads nothing again). Files go in sequence
+ * order, so the first stored wins a dedupe. A bad file is reported by name and skipped.
  */
 export class ArchiveDir {
-  /** File name → mtime when last read, so a rescan skips what it has seen. */
-  private readonly seen = new Map<string, number>();
+  /** The folder as the store knows it: its absolute path. */
+  readonly folder: string;
 
   constructor(
     readonly dir: string,
-    private readonly ctx: NormalizeContext & { store: ArticleStore; log: Log },
-    /** Where normalised files are cached between starts; without one, every start parses everything. */
-    private readonly catalog?: Catalog,
+    private readonly deps: ArchiveDeps,
   ) {
-    if (catalog) catalog.onMissing = ({ file }) => this.reparse(file);
-  }
-
-  /**
-   * Takes in a file just written here by the archive writer: it is seen, so a scan does not parse
-   * it again, and catalogued, so its article comes back with its summary and body on disk.
-   */
-  async adopt(name: string, article: Article): Promise<Article> {
-    const st = statSync(join(this.dir, name));
-    this.seen.set(name, st.mtimeMs);
-    return this.catalog ? this.catalog.put(name, st.size, st.mtimeMs, article) : article;
-  }
-
-  private startPool(): ParsePool | undefined {
-    try {
-      return new ParsePool(this.ctx.sources.definitions);
-    } catch (err) {
-      this.ctx.log.warn({ err: (err as Error).message }, 'no parse workers; parsing in-line');
-      return undefined;
-    }
-  }
-
-  /** Outcomes for the chunk's files that the catalog did not have, in chunk order. */
-  private async parseMisses(chunk: readonly Pending[], pool: ParsePool | undefined): Promise<(ParseOutcome | undefined)[]> {
-    const misses = chunk.filter((t) => !t.cached);
-    if (!pool || misses.length === 0) return chunk.map(() => undefined);
-    let outcomes: ParseOutcome[];
-    try {
-      outcomes = await pool.parse(misses.map((t) => t.file));
-    } catch (err) {
-      this.ctx.log.warn({ err: (err as Error).message }, 'parse workers failed; parsing in-line');
-      return chunk.map(() => undefined);
-    }
-    let next = 0;
-    return chunk.map((t) => (t.cached ? undefined : outcomes[next++]));
-  }
-
-  /** Adds one file's article to the store: from the catalog, from a worker, or parsed here. */
-  private async store(item: Pending, outcome: ParseOutcome | undefined, result: ScanResult): Promise<void> {
-    const { name, file, st } = item;
-    try {
-      let article = item.cached;
-      if (!article) {
-        if (outcome) for (const w of outcome.warnings) this.ctx.log.warn(w.fields, w.message);
-        if (outcome && !outcome.ok) throw new SeedParseError(file, outcome.error.replace(`${file}: `, ''));
-        const fresh = outcome?.ok ? outcome.article : normalizeArticle(parseSeedFile(file, await readFile(file)), this.ctx);
-        article = this.catalog ? await this.catalog.put(name, st.size, st.mtimeMs, fresh) : fresh;
-      }
-      if (this.ctx.store.add(article) === 'added') result.added += 1;
-      else result.duplicates += 1;
-    } catch (err) {
-      const error = err instanceof SeedParseError ? err
-        : new SeedParseError(file, err instanceof FeedrelayError ? err.message : String(err));
-      result.errors.push(error);
-      this.ctx.log.error({ file, err: error.message }, 'archive file skipped');
-    }
-  }
-
-  /** A summary and body the catalog could not give back, read again from its file (or empty if it is gone). */
-  private reparse(name: string): ArticleText {
-    const file = join(this.dir, name);
-    try {
-      const { summary, contentHtml } = normalizeArticle(parseSeedFile(file, readFileSync(file)), this.ctx);
-      return { summary, contentHtml };
-    } catch (err) {
-      this.ctx.log.error({ file, err: (err as Error).message }, 'archive file unreadable for its body');
-      return { summary: '', contentHtml: '' };
-    }
+    this.folder = resolve(dir);
   }
 
   async scan(): Promise<ScanResult> {
@@ -131,28 +66,95 @@ export class ArchiveDir {
       throw err;
     }
     names.sort(bySequence);
+    const seen = await this.deps.ingest.importedFiles(this.folder);
     const stats = await statAll(this.dir, names);
     const todo: Pending[] = [];
     for (const [i, name] of names.entries()) {
       const st = stats[i];
-      if (st === undefined || this.seen.get(name) === st.mtimeMs) continue;
-      this.seen.set(name, st.mtimeMs);
-      todo.push({ name, file: join(this.dir, name), st, cached: this.catalog?.lookup(name, st.size, st.mtimeMs) });
+      const mark = seen.get(name);
+      if (st === undefined || (mark?.size === st.size && mark.mtimeMs === st.mtimeMs)) continue;
+      todo.push({ name, file: join(this.dir, name), st });
     }
-    const misses = todo.filter((t) => !t.cached).length;
-    const pool = misses >= POOL_MIN_FILES ? this.startPool() : undefined;
+    const pool = todo.length >= POOL_MIN_FILES ? this.startPool() : undefined;
     try {
-      // Chunks in sequence order, each stored in order once parsed: dedupe keeps the first stored.
       for (let i = 0; i < todo.length; i += CHUNK) {
         const chunk = todo.slice(i, i + CHUNK);
-        const parsed = await this.parseMisses(chunk, pool);
-        for (const [j, item] of chunk.entries()) await this.store(item, parsed[j], result);
+        await this.storeChunk(chunk, await this.parseChunk(chunk, pool), result);
       }
     } finally {
       await pool?.close();
     }
-    await this.catalog?.flush();
     return result;
+  }
+
+  private startPool(): ParsePool | undefined {
+    try {
+      return new ParsePool(this.deps.sources.definitions);
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'no parse workers; parsing in-line');
+      return undefined;
+    }
+  }
+
+  /** Each file's article or error, from the workers or, without them, parsed here. */
+  private async parseChunk(chunk: readonly Pending[], pool: ParsePool | undefined): Promise<ParseOutcome[]> {
+    if (pool) {
+      try {
+        return await pool.parse(chunk.map((t) => t.file));
+      } catch (err) {
+        this.deps.log.warn({ err: (err as Error).message }, 'parse workers failed; parsing in-line');
+      }
+    }
+    const out: ParseOutcome[] = [];
+    for (const { file } of chunk) {
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(file);
+      } catch (err) {
+        out.push({ ok: false, error: `${file}: ${(err as Error).message}`, warnings: [] });
+        continue;
+      }
+      out.push(parseArchiveFile(file, bytes, this.deps.sources, this.deps.log));
+    }
+    return out;
+  }
+
+  /** Stores a chunk's articles in one transaction, in sequence order, then records its files as imported. */
+  private async storeChunk(chunk: readonly Pending[], outcomes: readonly ParseOutcome[], result: ScanResult): Promise<void> {
+    const articles: Article[] = [];
+    for (const [j, outcome] of outcomes.entries()) {
+      for (const w of outcome.warnings) this.deps.log.warn(w.fields, w.message);
+      if (outcome.ok) {
+        articles.push(outcome.article);
+        continue;
+      }
+      const error = new SeedParseError(chunk[j]!.file, outcome.error.replace(`${chunk[j]!.file}: `, ''));
+      result.errors.push(error);
+      this.deps.log.error({ file: error.file, err: error.message }, 'archive file skipped');
+    }
+    for (const stored of await this.deps.ingest.storePrepared(articles)) {
+      if (stored.result === 'added') result.added += 1;
+      else result.duplicates += 1;
+    }
+    // A bad file is marked too: it is read again only once it changes.
+    await this.deps.ingest.markImported(this.folder, chunk.map(({ name, st }) => ({ name, size: st.size, mtimeMs: st.mtimeMs })));
+  }
+}
+
+/**
+ * One archive file to an article: parse, say where it is from (by its URL's host), normalise.
+ * Runs in the parse workers and in-line alike.
+ */
+export function parseArchiveFile(file: string, bytes: Uint8Array, sources: SourceRegistry, log: Log): ParseOutcome {
+  const warnings: ParseOutcome['warnings'] = [];
+  const recording = { ...log, warn: (fields: object, message: string) => void warnings.push({ fields, message }) } as Log;
+  try {
+    const draft = parseSeedFile(file, bytes);
+    const source = sources.sourceIdFor(draft.url);
+    const article = prepareArticle({ ...draft, source, language: sources.describe(source).language }, recording);
+    return { ok: true, article, warnings };
+  } catch (err) {
+    return { ok: false, error: err instanceof FeedrelayError ? err.message : String(err), warnings };
   }
 }
 

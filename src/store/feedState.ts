@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeFileAtomic } from './atomicFile.js';
+import type { Store } from './store.js';
 
-/** Where each feed's validators, counters and retry time are kept between runs. */
+/** Where releases before the database kept each feed's validators, counters and retry time. */
 export const FEED_STATE_FILE = 'feed-state.json';
-const FORMAT_VERSION = 1;
 
 /** What we know of one upstream feed. Times are epoch milliseconds. */
 export interface FeedState {
@@ -36,7 +34,7 @@ const OPTIONAL_NUMBERS = ['lastAttempt', 'lastSuccess', 'httpStatus', 'nextRetry
 const COUNTS = ['itemsSeen', 'itemsNew', 'failures'] as const;
 
 /** Keeps what is well-typed in one stored entry; anything else is dropped, not trusted. */
-function readEntry(raw: unknown): FeedState | undefined {
+export function readFeedState(raw: unknown): FeedState | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const r = raw as Record<string, unknown>;
   if (typeof r.source !== 'string' || typeof r.url !== 'string') return undefined;
@@ -52,40 +50,38 @@ function key(source: string, url: string): string {
 }
 
 /**
- * The feed state file in the data folder. A missing file is a first run; an unreadable one is
- * reported and treated as a first run (the worst that costs is one unconditional fetch).
+ * The `feed-state.json` of releases before the database (issue #10), for import. A missing file
+ * gives nothing; an unreadable one an error message naming it.
  */
-export class FeedStateFile {
+export async function readFeedStateFile(path: string): Promise<{ states: FeedState[]; error?: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { states: [] };
+    return { states: [], error: `${path}: ${(err as Error).message}` };
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    return { states: [], error: `${path}: not valid JSON: ${(err as Error).message}` };
+  }
+  const feeds = (doc as { feeds?: unknown } | null)?.feeds;
+  if (!Array.isArray(feeds)) return { states: [], error: `${path}: no "feeds" list` };
+  return { states: feeds.flatMap((raw) => readFeedState(raw) ?? []) };
+}
+
+/** Each live feed's state, held while a process runs and kept in the store between runs. */
+export class FeedStates {
   private readonly states = new Map<string, FeedState>();
 
-  constructor(readonly dir: string) {}
+  constructor(private readonly store: Pick<Store, 'feedStates' | 'saveFeedStates'>) {}
 
-  get path(): string {
-    return join(this.dir, FEED_STATE_FILE);
-  }
-
-  /** Loads the file; returns an error message when it existed but could not be used. */
-  async load(): Promise<string | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      return `${this.path}: ${(err as Error).message}`;
-    }
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (err) {
-      return `${this.path}: not valid JSON: ${(err as Error).message}`;
-    }
-    const feeds = (doc as { feeds?: unknown } | null)?.feeds;
-    if (!Array.isArray(feeds)) return `${this.path}: no "feeds" list`;
-    for (const raw of feeds) {
-      const state = readEntry(raw);
-      if (state) this.states.set(key(state.source, state.url), state);
-    }
-    return undefined;
+  /** Reads what the store holds, replacing what is held here. */
+  async load(): Promise<void> {
+    this.states.clear();
+    for (const state of await this.store.feedStates()) this.states.set(key(state.source, state.url), state);
   }
 
   /** The state of a feed; a fresh one for a feed never seen. */
@@ -98,10 +94,8 @@ export class FeedStateFile {
     return state;
   }
 
-  /** Writes the states of the given feeds (those still defined) atomically; others are dropped. */
+  /** Stores the states of the given feeds (those still defined); others are dropped. */
   async save(feeds: readonly { source: string; url: string }[]): Promise<void> {
-    const list = feeds.map(({ source, url }) => this.get(source, url));
-    const text = `${JSON.stringify({ version: FORMAT_VERSION, feeds: list }, null, 2)}\n`;
-    await writeFileAtomic(this.path, text);
+    await this.store.saveFeedStates(feeds.map(({ source, url }) => this.get(source, url)));
   }
 }

@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeFileAtomic } from './atomicFile.js';
+import type { Store } from './store.js';
 
-/** Where articles still waiting for their full text, and per-source counts, are kept between runs. */
+/** Where releases before the database kept articles waiting for their full text, and per-source counts. */
 export const FULL_TEXT_STATE_FILE = 'fulltext-state.json';
-const FORMAT_VERSION = 1;
 
 /** A stored article whose page could not be extracted yet. Times are epoch ms. */
 export interface PendingFullText {
@@ -47,36 +45,40 @@ function readPending(raw: unknown): PendingFullText | undefined {
   };
 }
 
-/** The full-text state file in the data folder; unreadable is reported and treated as empty. */
-export class FullTextStateFile {
+/**
+ * The `fulltext-state.json` of releases before the database (issue #10), for import: a missing
+ * file gives nothing, an unreadable one an error message naming it.
+ */
+export async function readFullTextStateFile(path: string): Promise<{ pending: PendingFullText[]; counts: Record<string, FullTextCounts>; error?: string }> {
+  let doc: { pending?: unknown; counts?: unknown };
+  try {
+    doc = JSON.parse(await readFile(path, 'utf8')) as typeof doc;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { pending: [], counts: {} };
+    return { pending: [], counts: {}, error: `${path}: ${(err as Error).message}` };
+  }
+  const pending = (Array.isArray(doc?.pending) ? doc.pending : []).flatMap((raw) => readPending(raw) ?? []);
+  const counts: Record<string, FullTextCounts> = {};
+  const raw = typeof doc?.counts === 'object' && doc.counts !== null ? (doc.counts as Record<string, Record<string, unknown>>) : {};
+  for (const [source, c] of Object.entries(raw)) counts[source] = { succeeded: count(c?.succeeded), failed: count(c?.failed), gaveUp: count(c?.gaveUp) };
+  return { pending, counts };
+}
+
+/** Articles waiting for their full text, and per-source counts: held while a process runs, kept in the store. */
+export class FullTextState {
   private readonly pending = new Map<string, PendingFullText>();
   private readonly counts = new Map<string, FullTextCounts>();
-  /** Unsaved changes; a run that touched nothing full-text writes no file. */
+  /** Unsaved changes; a run that touched nothing full-text writes nothing. */
   private dirty = false;
 
-  constructor(readonly dir: string) {}
+  constructor(private readonly store: Pick<Store, 'fullTextState' | 'saveFullTextState'>) {}
 
-  get path(): string {
-    return join(this.dir, FULL_TEXT_STATE_FILE);
-  }
-
-  async load(): Promise<string | undefined> {
-    let doc: { pending?: unknown; counts?: unknown };
-    try {
-      doc = JSON.parse(await readFile(this.path, 'utf8')) as typeof doc;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      return `${this.path}: ${(err as Error).message}`;
-    }
-    for (const raw of Array.isArray(doc?.pending) ? doc.pending : []) {
-      const entry = readPending(raw);
-      if (entry) this.pending.set(entry.id, entry);
-    }
-    const counts = typeof doc?.counts === 'object' && doc.counts !== null ? (doc.counts as Record<string, Record<string, unknown>>) : {};
-    for (const [source, c] of Object.entries(counts)) {
-      this.counts.set(source, { succeeded: count(c?.succeeded), failed: count(c?.failed), gaveUp: count(c?.gaveUp) });
-    }
-    return undefined;
+  async load(): Promise<void> {
+    const { pending, counts } = await this.store.fullTextState();
+    this.pending.clear();
+    this.counts.clear();
+    for (const entry of pending) this.pending.set(entry.id, entry);
+    for (const [source, c] of Object.entries(counts)) this.counts.set(source, { ...c });
   }
 
   countsFor(source: string): Readonly<FullTextCounts> {
@@ -113,6 +115,6 @@ export class FullTextStateFile {
     this.dirty = false;
     const pending = [...this.pending.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
     const counts = Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
-    await writeFileAtomic(this.path, `${JSON.stringify({ version: FORMAT_VERSION, pending, counts }, null, 2)}\n`);
+    await this.store.saveFullTextState(pending, counts);
   }
 }

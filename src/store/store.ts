@@ -1,129 +1,85 @@
-import type { Article } from '../model.js';
-
-export type AddResult = 'added' | 'duplicate';
-
-type Order = (a: Article, b: Article) => number;
-
-function byId(a: Article, b: Article): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-/** Feeds list newest published first; ties by id, so the same store always lists the same order. */
-export const newestFirst: Order = (a, b) => b.published - a.published || byId(a, b);
-
-/** RFC 5005 archive pages count arrivals: oldest archived first, ties by id. */
-export const oldestArrivalFirst: Order = (a, b) => a.archived - b.archived || byId(a, b);
-
-/** Where `article` goes in `list`, sorted by `order`: the first index whose item sorts after it. */
-function insertionPoint(list: readonly Article[], article: Article, order: Order): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (order(list[mid]!, article) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+import type { Article, Language } from '../model.js';
+import type { FeedState } from './feedState.js';
+import type { FullTextCounts, PendingFullText } from './fullTextState.js';
 
 /**
- * One ordering of the store. A bulk load leaves it unsorted and sorts once when first read;
- * after that, each added article is put in its place, so a refresh that brings a few articles
- * costs a few binary searches, not a sort of 100,000 (issue #7: re-rendering a feed must not
- * grow with the archive).
+ * The store interface: every engine (SQLite today, PostgreSQL next) keeps these promises, and
+ * tests/store/contract.ts checks them against each engine alike.
+ *
+ * - An article is stored once: its canonical URL and its id are unique, checked inside the
+ *   transaction that stores it, so two writers (threads, processes, replicas) never store one
+ *   article twice. The first stored wins; a later copy is a `duplicate`.
+ * - Each stored article gets the next arrival number (1, 2, 3 …, no gaps) and the next number
+ *   within its source; neither ever changes. RFC 5005 archive pages are cut by them.
+ * - Lists are deterministic: newest published first, ties by id; or by arrival.
+ * - `q` is a case-insensitive (NFKC, lower-cased) substring of the title or the body's text,
+ *   answered from an index, with no false positives.
+ * - A committed write survives the process being killed at any moment.
  */
-class SortedView {
-  private items: Article[] | undefined;
-  /** The array has been handed out: the next change copies it first, so a caller's list never changes under it. */
-  private shared = false;
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Where it is, for logs and errors: a file path or a database URL without its password. */
+  readonly location: string;
 
-  constructor(private readonly order: Order) {}
+  /** Stores a normalised article unless its canonical URL or id is taken. */
+  insert(article: Article): Promise<InsertResult>;
+  /** Several, in the order given, in one transaction (a first load commits in batches). */
+  insertMany(articles: readonly Article[]): Promise<InsertResult[]>;
+  /** Replaces an article's body after a later full-text fetch; id, URL and arrival stay. */
+  updateContent(id: string, content: ContentUpdate): Promise<void>;
 
-  get(all: () => Iterable<Article>): readonly Article[] {
-    this.items ??= Array.from(all()).sort(this.order);
-    this.shared = true;
-    return this.items;
-  }
+  get(id: string): Promise<Article | undefined>;
+  /** The stored article with this canonical URL or id, if any: what dedupe checks before normalising. */
+  find(canonicalUrl: string, id: string): Promise<{ id: string } | undefined>;
+  /**
+   * Articles passing `filter`, newest published first (ties by id): ranks `offset + 1` …
+   * `offset + limit`, so that a caller filtering further (RSSHub's patterns) reads page by page.
+   */
+  newest(filter: ArticleFilter, limit: number, offset?: number): Promise<Article[]>;
+  /** Articles passing `filter` ranked by arrival, oldest first: ranks `offset + 1` … `offset + limit`. */
+  byArrival(filter: ArticleFilter, offset: number, limit: number): Promise<Article[]>;
+  count(filter: ArticleFilter): Promise<number>;
+  /** Every article in arrival order, `batch` at a time, for export. */
+  each(batch: number): AsyncIterable<Article[]>;
 
-  insert(article: Article): void {
-    const items = this.writable();
-    if (items) items.splice(insertionPoint(items, article, this.order), 0, article);
-  }
+  /** A number that changes whenever anything published changes, in any process sharing the store. */
+  version(): Promise<number>;
+  /** Calls `listener` soon after another writer's change (this process's own writes call it at once). */
+  onChange(listener: () => void): () => void;
 
-  /** Swaps in a new version of an article whose sort keys did not change. */
-  swap(old: Article, article: Article): void {
-    const items = this.writable();
-    if (!items) return;
-    const at = insertionPoint(items, old, this.order) - 1;
-    if (items[at] === old && this.order(old, article) === 0) items[at] = article;
-    else this.items = undefined;
-  }
+  feedStates(): Promise<FeedState[]>;
+  saveFeedStates(states: readonly FeedState[]): Promise<void>;
+  fullTextState(): Promise<{ pending: PendingFullText[]; counts: Record<string, FullTextCounts> }>;
+  saveFullTextState(pending: readonly PendingFullText[], counts: Readonly<Record<string, FullTextCounts>>): Promise<void>;
 
-  private writable(): Article[] | undefined {
-    if (this.items && this.shared) {
-      this.items = this.items.slice();
-      this.shared = false;
-    }
-    return this.items;
-  }
+  /** Archive files already imported, by key (folder label and name), with their size and mtime. */
+  importedFiles(folder: string): Promise<Map<string, FileMark>>;
+  markImported(folder: string, files: readonly (FileMark & { name: string })[]): Promise<void>;
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
 }
 
-/**
- * Every article, once. Dedupe is keyed on the canonical URL and the first one stored wins; an
- * id already taken by another URL is refused too, since ids never change once published.
- */
-export class ArticleStore {
-  private readonly byCanonical = new Map<string, Article>();
-  private readonly byId = new Map<string, Article>();
-  private readonly newest = new SortedView(newestFirst);
-  private readonly arrivals = new SortedView(oldestArrivalFirst);
-  private changes = 0;
+export type InsertResult = { result: 'added'; arrival: number } | { result: 'duplicate' };
 
-  /** Bumped on every change; renderers key their caches on it. */
-  get version(): number {
-    return this.changes;
-  }
+export interface ContentUpdate {
+  contentHtml: string;
+  summary: string;
+  modified: number;
+  language: Language;
+  image?: Article['image'];
+}
 
-  get size(): number {
-    return this.byId.size;
-  }
+/** What narrows a list. Every field is optional; none lists everything. */
+export interface ArticleFilter {
+  source?: string;
+  language?: Language;
+  /** A keyword, as the `q` parameter gives it (NFKC, trimmed); matched case-insensitively. */
+  q?: string;
+}
 
-  hasUrl(canonicalUrl: string): boolean {
-    return this.byCanonical.has(canonicalUrl);
-  }
-
-  getById(id: string): Article | undefined {
-    return this.byId.get(id);
-  }
-
-  add(article: Article): AddResult {
-    if (this.byCanonical.has(article.canonicalUrl) || this.byId.has(article.id)) return 'duplicate';
-    this.byCanonical.set(article.canonicalUrl, article);
-    this.byId.set(article.id, article);
-    this.newest.insert(article);
-    this.arrivals.insert(article);
-    this.changes += 1;
-    return 'added';
-  }
-
-  /** Replaces an article's content (a later full-text fetch); its id and URL stay. */
-  replace(article: Article): void {
-    const old = this.byId.get(article.id);
-    if (!old || old.canonicalUrl !== article.canonicalUrl) throw new Error(`store: no article ${article.id} to replace`);
-    this.byId.set(article.id, article);
-    this.byCanonical.set(article.canonicalUrl, article);
-    this.newest.swap(old, article);
-    this.arrivals.swap(old, article);
-    this.changes += 1;
-  }
-
-  /** All articles, newest published first, ties by id. */
-  list(): readonly Article[] {
-    return this.newest.get(() => this.byId.values());
-  }
-
-  /** All articles in arrival order, oldest first: what RFC 5005 archive pages are cut from. */
-  arrivalOrder(): readonly Article[] {
-    return this.arrivals.get(() => this.byId.values());
-  }
+export interface FileMark {
+  size: number;
+  mtimeMs: number;
 }

@@ -2,7 +2,9 @@ import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderArticlePage } from '../../src/render/articlePage.js';
 import { readerTime } from '../../src/render/htmlPage.js';
-import { makeArticle, makePublisher, makeStore, request, startServer, type TestServer } from './support.js';
+import type { FeedPublisher } from '../../src/render/publisher.js';
+import type { Store } from '../../src/store/store.js';
+import { makeArticle, makePublisher, request, startServer, storeOf, type TestServer } from './support.js';
 
 /** `/articles/<id>.html`: the article's cleaned full text on a page of ours (issue #12). */
 
@@ -15,14 +17,19 @@ const imageInBody = makeArticle(10, {
   contentHtml: '<figure><img src="https://example.org/lead.jpg" /><figcaption>说明</figcaption></figure><p>正文。</p>',
 });
 
+let store: Store;
+let publisher: FeedPublisher;
 let server: TestServer;
 beforeAll(async () => {
-  const store = makeStore(6);
-  store.add(withImage);
-  store.add(imageInBody);
-  server = await startServer(makePublisher(store));
+  store = await storeOf([...Array.from({ length: 6 }, (_, i) => makeArticle(i)), withImage, imageInBody]);
+  publisher = makePublisher(store);
+  server = await startServer(publisher);
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server?.close();
+  publisher?.close();
+  await store?.close();
+});
 
 const page = async (id: string) => {
   const res = await request(`${server.url}/articles/${id}.html`);

@@ -4,8 +4,9 @@ import { crc32, deflateSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
+import type { Store } from '../../src/store/store.js';
 import { canRun, CHECKS } from '../support/checks.js';
-import { makeArticle, makePublisher, makeStore, REPO, startServer, type TestServer } from './support.js';
+import { makeArticle, makePublisher, REPO, startServer, storeOf, type TestServer } from './support.js';
 
 /**
  * The index page and an article page as readers see them: Chromium with a CJK font, at desktop
@@ -60,13 +61,13 @@ function article(i: number): Article {
 }
 
 describe.runIf(ready)('index page in Chromium', () => {
+  let store: Store;
   let server: TestServer;
   let browser: Browser;
   const external: string[] = [];
 
   beforeAll(async () => {
-    const store = makeStore(0);
-    for (let i = 0; i < 40; i += 1) store.add(article(i));
+    store = await storeOf(Array.from({ length: 40 }, (_, i) => article(i)));
     server = await startServer(makePublisher(store));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -77,6 +78,7 @@ describe.runIf(ready)('index page in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await store?.close();
   });
 
   async function open(viewport: { width: number; height: number }, path = '/') {

@@ -6,23 +6,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, fileForPath } from '../../src/build.js';
 import { parseConfig } from '../../src/config.js';
 import { silentLog } from '../../src/log.js';
+import type { FeedPublisher } from '../../src/render/publisher.js';
 import { createService } from '../../src/service.js';
+import type { Store } from '../../src/store/store.js';
 import { makeArticle, makePublisher, makeStore, REPO, request, startServer, type TestServer } from './support.js';
 
 const BASE = 'https://feeds.example.org/relay';
 
 describe('static build', () => {
   let out: string;
+  let store: Store;
+  let publisher: FeedPublisher;
   let server: TestServer;
   let paths: string[];
 
   beforeAll(async () => {
-    const publisher = makePublisher(makeStore(120));
+    store = await makeStore(120);
+    publisher = makePublisher(store);
     out = await mkdtemp(join(tmpdir(), 'feedrelay-build-'));
     paths = (await buildSite(publisher, out, BASE)).map((f) => f.path);
     server = await startServer(publisher, { baseUrl: BASE });
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server?.close();
+    publisher?.close();
+    await store?.close();
+  });
 
   it('writes the index page, OPML, the listed articles\' pages, and every feed with all its archive pages', () => {
     expect(paths).toContain('/');
@@ -82,10 +91,14 @@ describe('npm run build', () => {
     expect(r.status).toBe(0);
     const config = parseConfig(['--data', data, '--base-url', 'https://relay.example'], {});
     const service = await createService(config, silentLog);
-    await service.refresh();
-    for (const path of ['/', '/feed.xml', '/voa/atom.xml', '/archive/1/feed.json', '/opml.xml', '/articles/19ed2a19392a531b.html']) {
-      const expected = service.publisher.document('https://relay.example', path, '', { static: true })!.body;
-      expect((await readFile(fileForPath(out, path))).equals(expected), path).toBe(true);
+    try {
+      await service.refresh();
+      for (const path of ['/', '/feed.xml', '/voa/atom.xml', '/archive/1/feed.json', '/opml.xml', '/articles/19ed2a19392a531b.html']) {
+        const expected = (await service.publisher.document('https://relay.example', path, '', { static: true }))!.body;
+        expect((await readFile(fileForPath(out, path))).equals(expected), path).toBe(true);
+      }
+    } finally {
+      await service.close();
     }
     expect((await readFile(join(out, 'feed.xml'), 'utf8'))).toContain('<atom:link href="https://relay.example/feed.xml" rel="self"');
   }, 90_000);

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestParameterError } from '../../src/errors.js';
-import { filterQuery, matchesFilter, parseFeedFilter } from '../../src/render/feedQuery.js';
-import { makeArticle } from './support.js';
+import { filterQuery, parseFeedFilter } from '../../src/render/feedQuery.js';
+import type { Store } from '../../src/store/store.js';
+import { makeArticle, storeOf } from './support.js';
 
 describe('feed query parameters', () => {
   const good: [string, object][] = [
@@ -61,11 +62,21 @@ describe('feed query parameters', () => {
   });
 });
 
-describe('keyword and language matching', () => {
+describe('keyword and language matching (the store answers q and lang)', () => {
   const article = makeArticle(1, {
     title: 'Trump 与经济',
     contentHtml: '<p>关于 <a href="https://example.org/img">贸易&amp;关税</a> 的报道</p>',
   });
+  // Another article, in the other script, that none of the keywords below is in.
+  const other = makeArticle(4, { title: '天气', summary: '天气', contentHtml: '<p>晴</p>' });
+  let store: Store;
+  beforeAll(async () => {
+    store = await storeOf([article, other]);
+  });
+  afterAll(() => store?.close());
+
+  const found = async (filter: Parameters<Store['newest']>[0]): Promise<string[]> => (await store.newest(filter, 10)).map((a) => a.id);
+
   const cases: [string, boolean][] = [
     ['trump', true],
     ['TRUMP', true],
@@ -77,12 +88,15 @@ describe('keyword and language matching', () => {
     ['amp', false],
     ['台湾', false],
   ];
-  it.each(cases)('q=%j matches: %s', (q, expected) => {
-    expect(matchesFilter(article, { q: q.toLowerCase() })).toBe(expected);
+  it.each(cases)('q=%j matches: %s', async (q, expected) => {
+    expect(await found({ q })).toEqual(expected ? [article.id] : []);
+    expect(await store.count({ q })).toBe(expected ? 1 : 0);
   });
 
-  it('matches the language exactly', () => {
-    expect(matchesFilter(article, { lang: article.language })).toBe(true);
-    expect(matchesFilter(article, { lang: article.language === 'zh-Hans' ? 'zh-Hant' : 'zh-Hans' })).toBe(false);
+  it('matches the language exactly', async () => {
+    expect(article.language).not.toBe(other.language);
+    expect(await found({ language: article.language })).toEqual([article.id]);
+    expect(await found({ language: other.language })).toEqual([other.id]);
+    expect(await found({ language: article.language, q: '天气' })).toEqual([]);
   });
 });

@@ -1,16 +1,22 @@
 import { parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
+import type { Store } from '../../src/store/store.js';
 import { makeArticle, makePublisher, makeStore, request, startServer, type TestServer } from './support.js';
 
+let store: Store;
 let server: TestServer;
 const articles: Article[] = Array.from({ length: 120 }, (_, i) => makeArticle(i));
 const newestFirst = [...articles].reverse();
 
 beforeAll(async () => {
-  server = await startServer(makePublisher(makeStore(120)));
+  store = await makeStore(120);
+  server = await startServer(makePublisher(store));
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server?.close();
+  await store?.close();
+});
 
 async function ids(path: string): Promise<string[]> {
   const res = await request(`${server.url}${path}`);
@@ -77,7 +83,8 @@ describe('parameters together, on any feed', () => {
 
 describe('filtered results cache', () => {
   it('stays within its bounds however many distinct filters are asked for', async () => {
-    const publisher = makePublisher(makeStore(30), { cache: { entries: 8, bytes: 1 << 20 } });
+    const local = await makeStore(30);
+    const publisher = makePublisher(local, { cache: { entries: 8, bytes: 1 << 20 } });
     const s = await startServer(publisher);
     try {
       for (let i = 0; i < 40; i += 1) expect((await request(`${s.url}/feed.xml?q=${i}`)).status).toBe(200);
@@ -85,11 +92,22 @@ describe('filtered results cache', () => {
       expect(publisher.cacheStats().bytes).toBeLessThanOrEqual(1 << 20);
     } finally {
       await s.close();
+      publisher.close();
+      await local.close();
     }
   });
 
-  it('serves a repeated filter from the cache: the same document object', () => {
-    const publisher = makePublisher(makeStore(30));
-    expect(publisher.document('http://x', '/feed.xml', 'q=1')).toBe(publisher.document('http://x', '/feed.xml', 'q=1'));
+  it('serves a repeated filter from the cache: the same document object', async () => {
+    const local = await makeStore(30);
+    const publisher = makePublisher(local);
+    try {
+      const first = await publisher.document('http://x', '/feed.xml', 'q=1');
+      expect(first).toBeDefined();
+      expect(publisher.cached('http://x', '/feed.xml', 'q=1')).toBe(first);
+      expect(await publisher.document('http://x', '/feed.xml', 'q=1')).toBe(first);
+    } finally {
+      publisher.close();
+      await local.close();
+    }
   });
 });

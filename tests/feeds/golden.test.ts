@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, GOLDEN, goldenPublisher, ORIGIN } from './golden.js';
 
 describe('published documents match the fixtures', () => {
-  const publisher = goldenPublisher();
-  it.each(GOLDEN)('%s', (path, file) => {
+  let golden: Awaited<ReturnType<typeof goldenPublisher>>;
+  beforeAll(async () => {
+    golden = await goldenPublisher();
+  });
+  afterAll(async () => {
+    golden?.publisher.close();
+    await golden?.store.close();
+  });
+
+  it.each(GOLDEN)('%s', async (path, file) => {
     const expected = readFileSync(join(FIXTURES, 'expected', file), 'utf8');
-    expect(publisher.document(ORIGIN, path, '')!.body.toString('utf8')).toBe(expected);
+    expect((await golden.publisher.document(ORIGIN, path, ''))!.body.toString('utf8')).toBe(expected);
   });
 });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Article } from '../../src/model.js';
-import { ArticleStore } from '../../src/store/store.js';
-import { makePublisher, REPO } from './support.js';
+import type { SqliteStore } from '../../src/store/sqlite.js';
+import { makePublisher, REPO, storeOf } from './support.js';
 
 /**
  * Input/expected pairs: tests/fixtures/feeds/articles.json (six stored articles, three of them
@@ -24,9 +24,14 @@ export const GOLDEN: readonly [path: string, file: string][] = [
   ['/articles/00000000000003e8.html', 'article-00000000000003e8.html'],
 ];
 
-export function goldenPublisher() {
-  const store = new ArticleStore();
-  for (const article of JSON.parse(readFileSync(join(FIXTURES, 'articles.json'), 'utf8')) as Article[]) store.add(article);
-  return makePublisher(store);
+/**
+ * The fixture articles and a publisher over them; close both after. They are stored in the order
+ * they were archived (ties by id), as they would have arrived: archive pages are cut by arrival.
+ */
+export async function goldenPublisher(): Promise<{ store: SqliteStore; publisher: ReturnType<typeof makePublisher> }> {
+  const articles = JSON.parse(readFileSync(join(FIXTURES, 'articles.json'), 'utf8')) as Article[];
+  const arrivals = [...articles].sort((a, b) => a.archived - b.archived || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const store = await storeOf(arrivals);
+  return { store, publisher: makePublisher(store) };
 }
 

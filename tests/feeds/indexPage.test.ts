@@ -2,8 +2,10 @@ import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
 import { readerTime } from '../../src/render/htmlPage.js';
+import type { Store } from '../../src/store/store.js';
 import { makeArticle, makePublisher, makeStore, request, startServer, type TestServer } from './support.js';
 
+let store: Store;
 let server: TestServer;
 let html: string;
 let headers: Record<string, unknown>;
@@ -16,15 +18,18 @@ const hostile = makeArticle(200, {
 });
 
 beforeAll(async () => {
-  const store = makeStore(60);
-  store.add(hostile);
+  store = await makeStore(60);
+  expect(await store.insert(hostile)).toMatchObject({ result: 'added' });
   server = await startServer(makePublisher(store));
   const res = await request(`${server.url}/`);
   html = res.body.toString();
   headers = res.headers;
   document = parseHTML(html).document as unknown as Document;
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server?.close();
+  await store?.close();
+});
 
 /** Every stored article, newest first. */
 const all = (): Article[] => [hostile, ...Array.from({ length: 60 }, (_, i) => makeArticle(59 - i))];

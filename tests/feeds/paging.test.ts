@@ -1,8 +1,8 @@
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARCHIVE_PAGE_SIZE } from '../../src/render/archive.js';
-import type { ArticleStore } from '../../src/store/store.js';
-import { makeArticle, makePublisher, makeStore, request, START, startServer, type TestServer } from './support.js';
+import type { Store } from '../../src/store/store.js';
+import { makeArticle, makePublisher, makeStore, request, START, startServer, storeOf, type TestServer } from './support.js';
 
 const ORIGIN = 'https://feeds.example.org';
 const TAG = 'tag:feedrelay,2024:';
@@ -56,13 +56,18 @@ async function walk(base: string, path: string, read: (body: string) => Page): P
 }
 
 describe('walking back the whole archive', () => {
+  let store: Store;
   let server: TestServer;
   const all = Array.from({ length: 120 }, (_, i) => makeArticle(i).id);
 
   beforeAll(async () => {
-    server = await startServer(makePublisher(makeStore(120)));
+    store = await makeStore(120);
+    server = await startServer(makePublisher(store));
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+  });
 
   it.each([
     ['RSS', '/feed.xml', readRss],
@@ -109,56 +114,93 @@ describe('walking back the whole archive', () => {
 });
 
 describe('stable archive pages', () => {
-  let store: ArticleStore;
-  const render = (path: string) => {
+  let store: Store;
+  /** A fresh publisher each time, so nothing comes from a cache: the document as rendered now. */
+  const render = async (path: string) => {
     const [file, query = ''] = path.split('?');
-    return makePublisher(store).document(ORIGIN, file!, query)!;
+    const publisher = makePublisher(store);
+    try {
+      return (await publisher.document(ORIGIN, file!, query))!;
+    } finally {
+      publisher.close();
+    }
+  };
+  const add = async (...articles: ReturnType<typeof makeArticle>[]) => {
+    for (const r of await store.insertMany(articles)) expect(r.result).toBe('added');
   };
 
-  beforeAll(() => {
-    store = makeStore(120);
+  beforeAll(async () => {
+    store = await makeStore(120);
   });
+  afterAll(() => store?.close());
 
-  it('keep their bytes and ETag while articles arrive, and the open page fills up', () => {
+  it('keep their bytes and ETag while articles arrive, and the open page fills up', async () => {
     // zh-Hans is 90 of the first 120: its page 1 is complete too.
     const paths = ['/archive/1/feed.xml', '/archive/2/atom.xml', '/archive/2/feed.json', '/archive/1/atom.xml?lang=zh-Hans'];
-    const before = paths.map((p) => render(p));
-    const openBefore = render('/archive/3/atom.xml');
-    for (let i = 120; i < 150; i += 1) store.add(makeArticle(i));
-    const after = paths.map((p) => render(p));
+    const before = await Promise.all(paths.map((p) => render(p)));
+    const openBefore = await render('/archive/3/atom.xml');
+    await add(...Array.from({ length: 30 }, (_, k) => makeArticle(120 + k)));
+    const after = await Promise.all(paths.map((p) => render(p)));
     for (const [i, doc] of after.entries()) {
       expect(doc.body.equals(before[i]!.body), paths[i]).toBe(true);
       expect(doc.etag).toBe(before[i]!.etag);
     }
-    expect(render('/archive/3/atom.xml').etag).not.toBe(openBefore.etag);
+    expect((await render('/archive/3/atom.xml')).etag).not.toBe(openBefore.etag);
   });
 
-  it('once full, keep their bytes too, having linked the next page from the start', () => {
-    const full = render('/archive/3/atom.xml');
+  it('once full, keep their bytes too, having linked the next page from the start', async () => {
+    const full = await render('/archive/3/atom.xml');
     expect(readAtom(full.body.toString()).ids).toHaveLength(50);
     expect(readAtom(full.body.toString()).links.get('next-archive')).toBe(`${ORIGIN}/archive/4/atom.xml`);
-    expect(readAtom(render('/archive/4/atom.xml').body.toString()).ids).toHaveLength(0);
-    expect(readAtom(render('/atom.xml').body.toString()).links.get('prev-archive')).toBe(`${ORIGIN}/archive/3/atom.xml`);
-    store.add(makeArticle(150));
-    expect(render('/archive/3/atom.xml').body.equals(full.body)).toBe(true);
-    expect(readAtom(render('/atom.xml').body.toString()).links.get('prev-archive')).toBe(`${ORIGIN}/archive/4/atom.xml`);
+    expect(readAtom((await render('/archive/4/atom.xml')).body.toString()).ids).toHaveLength(0);
+    expect(readAtom((await render('/atom.xml')).body.toString()).links.get('prev-archive')).toBe(`${ORIGIN}/archive/3/atom.xml`);
+    await add(makeArticle(150));
+    expect((await render('/archive/3/atom.xml')).body.equals(full.body)).toBe(true);
+    expect(readAtom((await render('/atom.xml')).body.toString()).links.get('prev-archive')).toBe(`${ORIGIN}/archive/4/atom.xml`);
   });
 
-  it('put a late article with an old date on the newest page, not back in history', () => {
-    const first = render('/archive/1/atom.xml');
-    const late = makeArticle(151, { published: START - 86_400_000, archived: START + 1000 * 3_600_000, modified: START + 1000 * 3_600_000 });
-    store.add(late);
-    expect(render('/archive/1/atom.xml').body.equals(first.body)).toBe(true);
-    expect(readAtom(render('/archive/4/atom.xml').body.toString()).ids).toContain(late.id);
+  it('put a late article with old dates on the newest page, not back in history', async () => {
+    // Pages are cut by arrival (storing order): dates, the archived time included, do not matter.
+    const first = await render('/archive/1/atom.xml');
+    const late = makeArticle(151, { published: START - 86_400_000, archived: START - 86_400_000 + 60_000, modified: START - 86_400_000 + 60_000 });
+    await add(late);
+    expect((await render('/archive/1/atom.xml')).body.equals(first.body)).toBe(true);
+    expect(readAtom((await render('/archive/4/atom.xml')).body.toString()).ids).toEqual([late.id, makeArticle(150).id]);
+  });
+});
+
+describe('arrival order', () => {
+  it('cuts pages in the order articles were stored, whatever their archived times', async () => {
+    // Stored newest-archived first: the first 50 stored are page 1, though archived last.
+    const articles = Array.from({ length: 60 }, (_, i) => makeArticle(59 - i));
+    const store = await storeOf(articles);
+    const publisher = makePublisher(store);
+    try {
+      const page = async (n: number) => readAtom((await publisher.document(ORIGIN, `/archive/${n}/atom.xml`, ''))!.body.toString());
+      const [p1, p2] = [await page(1), await page(2)];
+      // Newest arrival first within a page.
+      expect(p1.ids).toEqual(articles.slice(0, 50).reverse().map((a) => a.id));
+      expect(p2.ids).toEqual(articles.slice(50).reverse().map((a) => a.id));
+      expect(p1.archive).toBe(true);
+    } finally {
+      publisher.close();
+      await store.close();
+    }
   });
 });
 
 describe('an empty archive', () => {
-  it('has one empty page and no history link', () => {
-    const publisher = makePublisher(makeStore(0));
-    const sub = readAtom(publisher.document(ORIGIN, '/atom.xml', '')!.body.toString());
-    expect(sub.ids).toEqual([]);
-    expect(sub.links.get('prev-archive')).toBeUndefined();
-    expect(readAtom(publisher.document(ORIGIN, '/archive/1/atom.xml', '')!.body.toString()).archive).toBe(false);
+  it('has one empty page and no history link', async () => {
+    const store = await makeStore(0);
+    const publisher = makePublisher(store);
+    try {
+      const sub = readAtom((await publisher.document(ORIGIN, '/atom.xml', ''))!.body.toString());
+      expect(sub.ids).toEqual([]);
+      expect(sub.links.get('prev-archive')).toBeUndefined();
+      expect(readAtom((await publisher.document(ORIGIN, '/archive/1/atom.xml', ''))!.body.toString()).archive).toBe(false);
+    } finally {
+      publisher.close();
+      await store.close();
+    }
   });
 });

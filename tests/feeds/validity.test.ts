@@ -1,37 +1,45 @@
 import { XMLValidator } from 'fast-xml-parser';
 import { parseAtomFeed, parseJsonFeed, parseOpml, parseRssFeed } from 'feedsmith';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestNotFoundError } from '../../src/errors.js';
 import type { Article } from '../../src/model.js';
 import type { FeedPublisher } from '../../src/render/publisher.js';
 import { PLAUSIBLE_FROM } from '../../src/render/time.js';
 import { stripNonXmlChars } from '../../src/render/xml.js';
+import type { Store } from '../../src/store/store.js';
 import { ATOM_RNC, hasJing, hasXmllint, makePublisher, makeStore, nastyArticles, NOW, runTool, writeTemp } from './support.js';
 
 const ORIGIN = 'https://feeds.example.org';
 /** Filtered and limited variants, beside every path the site publishes. */
 const QUERIES = ['limit=500', 'lang=zh-Hant', 'q=%E6%A0%87%E9%A2%98', 'lang=zh-hans&q=%E7%BB%8F%E6%B5%8E&limit=3'];
 
+let store: Store;
 let publisher: FeedPublisher;
 let articles: Map<string, Article>;
 const documents = new Map<string, string>();
 
-beforeAll(() => {
-  const store = makeStore(120);
-  for (const a of nastyArticles()) store.add(a);
-  articles = new Map(store.list().map((a) => [a.id, a]));
+beforeAll(async () => {
+  store = await makeStore(120);
+  for (const a of nastyArticles()) expect(await store.insert(a), a.id).toMatchObject({ result: 'added' });
+  // As stored: what the documents must carry.
+  articles = new Map((await store.newest({}, 500)).map((a) => [a.id, a]));
+  expect(articles.size).toBe(120 + nastyArticles().length);
   publisher = makePublisher(store);
-  for (const path of publisher.paths()) documents.set(path, publisher.document(ORIGIN, path, '')!.body.toString('utf8'));
+  for (const path of await publisher.paths()) documents.set(path, (await publisher.document(ORIGIN, path, ''))!.body.toString('utf8'));
   for (const path of ['/feed.xml', '/atom.xml', '/feed.json', '/voa/atom.xml', '/archive/2/feed.xml', '/archive/2/atom.xml', '/archive/3/feed.json']) {
     for (const q of QUERIES) {
       if (path.includes('/archive/') && q.includes('limit')) continue;
       try {
-        documents.set(`${path}?${q}`, publisher.document(ORIGIN, path, q)!.body.toString('utf8'));
+        documents.set(`${path}?${q}`, (await publisher.document(ORIGIN, path, q))!.body.toString('utf8'));
       } catch (err) {
         if (!(err instanceof RequestNotFoundError)) throw err; // fewer pages in a narrow filter
       }
     }
   }
+});
+afterAll(async () => {
+  publisher?.close();
+  await store?.close();
 });
 
 const kind = (path: string): 'rss' | 'atom' | 'json' | 'opml' | 'html' => {
@@ -42,7 +50,7 @@ const kind = (path: string): 'rss' | 'atom' | 'json' | 'opml' | 'html' => {
   return file === '/opml.xml' ? 'opml' : 'html';
 };
 const byKind = (k: ReturnType<typeof kind>): [string, string][] => [...documents].filter(([path]) => kind(path) === k);
-/** Characters XML 1.0 forbids, and the lone surrogates and non-characters the store holds. */
+/** Characters XML 1.0 forbids, the non-characters the store holds, and lone surrogates. */
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 
 describe('every document', () => {

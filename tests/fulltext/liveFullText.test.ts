@@ -2,6 +2,8 @@ import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/log.js';
+import type { Article } from '../../src/model.js';
+import type { StatusDocument } from '../../src/refresh/status.js';
 import { createService, type Service } from '../../src/service.js';
 import { FULL_TEXT_RETRY } from '../../src/fulltext/fullText.js';
 import {
@@ -17,6 +19,7 @@ const page = (name: string): Promise<Buffer> => readFile(new URL(name, PAGES));
 
 let server: FixtureServer;
 let dirs: LiveDirs;
+let services: Service[];
 const clock = manualClock(T0);
 
 interface Item {
@@ -52,14 +55,24 @@ async function writeSources(): Promise<void> {
 
 async function start(): Promise<Service> {
   const service = await createService(liveConfig(dirs, ['--fetch-timeout', '1', '--page-delay', '0']), silentLog, { now: clock.now, random: () => 0.5 });
+  services.push(service);
   await service.refresh({ live: false });
   return service;
 }
 
-function article(service: Service, path: string) {
-  const found = service.store.list().find((a) => a.url === server.url(path));
+async function article(service: Service, path: string): Promise<Article> {
+  const found = (await service.store.newest({}, 500)).find((a) => a.url === server.url(path));
   if (!found) throw new Error(`no article for ${path}`);
   return found;
+}
+
+async function fullText(service: Service, source: string): Promise<StatusDocument['sources'][number]['fullText'] | undefined> {
+  return (await service.status()).sources.find((s) => s.id === source)?.fullText;
+}
+
+/** Every stored article's id, in arrival order. */
+async function arrivals(service: Service): Promise<string[]> {
+  return (await service.store.byArrival({}, 0, 500)).map((a) => a.id);
 }
 
 function pageRequests(path: string): number {
@@ -80,9 +93,11 @@ beforeEach(async () => {
   server.route('/rfi/macron.html', serveBytes(await page('rfi.html'), { 'Content-Type': 'text/html; charset=utf-8' }));
   server.route('/dw/baerbock.html', serveBytes(await page('dw.html'), { 'Content-Type': 'text/html; charset=utf-8' }));
   dirs = await liveDirs('fulltext');
+  services = [];
   await writeSources();
 });
 afterEach(async () => {
+  for (const service of services) await service.close();
   await server.close();
   await removeLiveDirs(dirs);
 });
@@ -91,28 +106,28 @@ describe('full text for live articles', () => {
   it('stores the page body, not the feed summary, for each outlet', async () => {
     const service = await start();
     await service.refresh({ live: true });
-    expect(article(service, '/voa/ok.html').contentHtml).toContain('发言人在例行记者会上说');
-    expect(article(service, '/rfi/macron.html').contentHtml).toContain('爱丽舍宫表示');
-    expect(article(service, '/dw/baerbock.html').contentHtml).toContain('中国外交部发言人表示');
+    expect((await article(service, '/voa/ok.html')).contentHtml).toContain('发言人在例行记者会上说');
+    expect((await article(service, '/rfi/macron.html')).contentHtml).toContain('爱丽舍宫表示');
+    expect((await article(service, '/dw/baerbock.html')).contentHtml).toContain('中国外交部发言人表示');
     for (const path of ['/voa/ok.html', '/rfi/macron.html', '/dw/baerbock.html']) {
-      expect(article(service, path).contentHtml).not.toMatch(/首页|相关新闻|相关文章|读者评论|广告/);
+      expect((await article(service, path)).contentHtml).not.toMatch(/首页|相关新闻|相关文章|读者评论|广告/);
     }
   });
 
   it('keeps the lead image and its caption from the page', async () => {
     const service = await start();
     await service.refresh({ live: true });
-    expect(article(service, '/voa/ok.html').image).toEqual({
+    expect((await article(service, '/voa/ok.html')).image).toEqual({
       url: 'https://gdb.voanews.com/lead-0001_w900.jpg',
       caption: '美国国务院发言人在记者会上。（2024年10月31日）',
     });
-    expect(article(service, '/dw/baerbock.html').contentHtml).toContain('<figcaption>德国外长贝尔伯克在北京。</figcaption>');
+    expect((await article(service, '/dw/baerbock.html')).contentHtml).toContain('<figcaption>德国外长贝尔伯克在北京。</figcaption>');
   });
 
   it('decodes a GBK page declared only in <meta charset>', async () => {
     const service = await start();
     await service.refresh({ live: true });
-    const html = article(service, '/voa/gbk.html').contentHtml;
+    const html = (await article(service, '/voa/gbk.html')).contentHtml;
     expect(html).toContain('第三季度国内生产总值同比增长百分之四点六');
     expect(html).toContain('镕基、喆、堃等字也能正确显示');
   });
@@ -120,7 +135,7 @@ describe('full text for live articles', () => {
   it('publishes the full text in the merged feeds', async () => {
     const service = await start();
     await service.refresh({ live: true });
-    const json = JSON.parse(service.publisher.render({ key: 'all', format: 'json', origin: 'http://localhost' }).body.toString('utf8')) as {
+    const json = JSON.parse((await service.publisher.render({ key: 'all', format: 'json', origin: 'http://localhost' })).body.toString('utf8')) as {
       items: { url: string; content_html: string }[];
     };
     const item = json.items.find((i) => i.url === server.url('/rfi/macron.html'));
@@ -130,11 +145,10 @@ describe('full text for live articles', () => {
   it('stores the summary for a 404 or a hung page and counts them in /status', async () => {
     const service = await start();
     await service.refresh({ live: true });
-    expect(article(service, '/voa/later.html').contentHtml).toBe('这篇文章的页面第一次请求时不存在。');
-    expect(article(service, '/voa/hung.html').contentHtml).toBe('这篇文章的页面永远不会完整返回。');
-    const voa = service.status().sources.find((s) => s.id === 'voa');
-    expect(voa?.fullText).toEqual({ succeeded: 2, failed: 2, pending: 2, gaveUp: 0 });
-    expect(service.status().sources.find((s) => s.id === 'rfi')?.fullText).toEqual({ succeeded: 1, failed: 0, pending: 0, gaveUp: 0 });
+    expect((await article(service, '/voa/later.html')).contentHtml).toBe('这篇文章的页面第一次请求时不存在。');
+    expect((await article(service, '/voa/hung.html')).contentHtml).toBe('这篇文章的页面永远不会完整返回。');
+    expect(await fullText(service, 'voa')).toEqual({ succeeded: 2, failed: 2, pending: 2, gaveUp: 0 });
+    expect(await fullText(service, 'rfi')).toEqual({ succeeded: 1, failed: 0, pending: 0, gaveUp: 0 });
   });
 
   it('never fetches a page it has extracted again', async () => {
@@ -160,21 +174,24 @@ describe('full text for live articles', () => {
   it('retries a failed page on a later refresh and rewrites the article in place', async () => {
     const service = await start();
     await service.refresh({ live: true });
-    const before = article(service, '/voa/later.html');
-    const filesBefore = (await readdir(dirs.data)).filter((n) => n.endsWith('.txt')).sort();
+    const before = await article(service, '/voa/later.html');
+    const order = await arrivals(service);
 
     server.route('/voa/later.html', serveBytes(await page('voa.html'), { 'Content-Type': 'text/html; charset=utf-8' }));
     clock.advance(FULL_TEXT_RETRY.retryDelayMs);
     await service.refresh({ live: true });
 
-    const after = article(service, '/voa/later.html');
+    const after = await article(service, '/voa/later.html');
     expect(after.id).toBe(before.id);
     expect(after.contentHtml).toContain('发言人在例行记者会上说');
     expect(after.modified).toBe(T0 + FULL_TEXT_RETRY.retryDelayMs);
     expect(after.published).toBe(before.published);
-    expect((await readdir(dirs.data)).filter((n) => n.endsWith('.txt')).sort()).toEqual(filesBefore);
-    expect((await readdir(dirs.data)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    expect(service.status().sources.find((s) => s.id === 'voa')?.fullText).toMatchObject({ succeeded: 3, pending: 1 });
+    expect(after.url).toBe(before.url);
+    // in place: no new article, the same arrival numbers, and no files in the data folder
+    expect(await arrivals(service)).toEqual(order);
+    expect(await service.store.count({ q: '发言人在例行记者会上说' })).toBe(2);
+    expect((await readdir(dirs.data)).filter((n) => n.endsWith('.txt') || n.endsWith('.tmp'))).toEqual([]);
+    expect(await fullText(service, 'voa')).toMatchObject({ succeeded: 3, pending: 1 });
   });
 
   it('shows the retried article modified in every output, and a restart keeps it', async () => {
@@ -184,11 +201,16 @@ describe('full text for live articles', () => {
     clock.advance(FULL_TEXT_RETRY.retryDelayMs);
     await service.refresh({ live: true });
     const modified = new Date(T0 + FULL_TEXT_RETRY.retryDelayMs).toISOString();
-    const atom = service.publisher.render({ key: 'voa', format: 'atom', origin: 'http://localhost' }).body.toString('utf8');
+    const atom = (await service.publisher.render({ key: 'voa', format: 'atom', origin: 'http://localhost' })).body.toString('utf8');
     expect(atom).toContain(`<updated>${modified}</updated>`);
+    const json = JSON.parse((await service.publisher.render({ key: 'voa', format: 'json', origin: 'http://localhost' })).body.toString('utf8')) as {
+      items: { url: string; date_modified?: string }[];
+    };
+    expect(json.items.find((i) => i.url === server.url('/voa/later.html'))?.date_modified).toBe(modified);
 
+    await service.close();
     const restarted = await start();
-    const reloaded = article(restarted, '/voa/later.html');
+    const reloaded = await article(restarted, '/voa/later.html');
     expect(reloaded.contentHtml).toContain('发言人在例行记者会上说');
     expect(new Date(reloaded.modified).toISOString()).toBe(modified);
     expect(reloaded.source).toBe('voa');
@@ -202,26 +224,38 @@ describe('full text for live articles', () => {
       await service.refresh({ live: true });
     }
     expect(pageRequests('/voa/hung.html')).toBe(FULL_TEXT_RETRY.maxAttempts);
-    expect(article(service, '/voa/hung.html').contentHtml).toBe('这篇文章的页面永远不会完整返回。');
+    expect((await article(service, '/voa/hung.html')).contentHtml).toBe('这篇文章的页面永远不会完整返回。');
     // later.html stays a 404 here, so it is given up on as well.
-    expect(service.status().sources.find((s) => s.id === 'voa')?.fullText).toMatchObject({ pending: 0, gaveUp: 2 });
+    expect(await fullText(service, 'voa')).toMatchObject({ pending: 0, gaveUp: 2 });
   }, 30_000);
 
   it('keeps pending retries across a restart', async () => {
     const service = await start();
     await service.refresh({ live: true });
+    await service.close();
     const restarted = await start();
-    expect(restarted.status().sources.find((s) => s.id === 'voa')?.fullText).toEqual({ succeeded: 2, failed: 2, pending: 2, gaveUp: 0 });
+    expect(await fullText(restarted, 'voa')).toEqual({ succeeded: 2, failed: 2, pending: 2, gaveUp: 0 });
+    expect((await restarted.store.fullTextState()).pending.map((p) => [p.url, p.attempts, p.nextTry]).sort()).toEqual([
+      [server.url('/voa/hung.html'), 1, T0 + FULL_TEXT_RETRY.retryDelayMs],
+      [server.url('/voa/later.html'), 1, T0 + FULL_TEXT_RETRY.retryDelayMs],
+    ]);
+    // and the restarted service retries them when due
+    server.route('/voa/later.html', serveBytes(await page('voa.html'), { 'Content-Type': 'text/html; charset=utf-8' }));
+    clock.advance(FULL_TEXT_RETRY.retryDelayMs);
+    await restarted.refresh({ live: true });
+    expect((await article(restarted, '/voa/later.html')).contentHtml).toContain('发言人在例行记者会上说');
   });
 
-  it('hands written files to the catalog, so the next scan parses none of them again', async () => {
+  it('stores live articles in the store only, so the next scan reads nothing again', async () => {
     const service = await start();
     await service.refresh({ live: true });
+    const count = await service.store.count({});
     const rescan = await service.refresh({ live: false });
-    const data = rescan.archives.find((a) => a.dir === dirs.data)!.result;
-    expect(data).toEqual({ added: 0, duplicates: 0, errors: [] });
-    // The stored article reads its body from the catalog's pack, as after a restart.
-    expect(article(service, '/voa/ok.html').contentHtml).toContain('发言人在例行记者会上说');
+    // Only the seed folder is scanned (the data folder of an earlier release is imported once, on the first refresh).
+    expect(rescan.archives).toEqual([{ dir: dirs.seeds, result: { added: 0, duplicates: 0, errors: [] } }]);
+    expect((await readdir(dirs.data)).filter((n) => n.endsWith('.txt'))).toEqual([]);
+    expect(await service.store.count({})).toBe(count);
+    expect((await article(service, '/voa/ok.html')).contentHtml).toContain('发言人在例行记者会上说');
   });
 
   it('sends the feedrelay User-Agent for pages', async () => {

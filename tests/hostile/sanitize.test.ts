@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ArticleDraft } from '../../src/model.js';
+import type { SourcedDraft } from '../../src/model.js';
 import { normalizeArticle } from '../../src/normalize/article.js';
 import { LINK_REL, safeUrl, sanitizeHtml, toPlainText } from '../../src/normalize/sanitize.js';
 import { silentLog } from '../../src/log.js';
@@ -214,16 +214,21 @@ describe('toPlainText', () => {
 });
 
 describe('normalizeArticle: titles and summaries are plain text, bodies sanitised', () => {
-  const draft: ArticleDraft = {
+  const sources = new SourceRegistry([]);
+  const url = 'https://www.voachinese.com/a/1.html';
+  const source = sources.sourceIdFor(url);
+  const draft: SourcedDraft = {
     origin: 'hostile.txt',
-    url: 'https://www.voachinese.com/a/1.html',
+    url,
+    source,
+    language: sources.describe(source).language,
     title: '<script>alert(1)</script><b onclick="alert(2)">标题</b> &amp; <img src=x onerror=alert(3)>更多',
     html: '<div><i>Wed, 30 Oct 2024 13:46:40 GMT</i></div><noscript>请启用脚本</noscript><style>p{}</style>' +
       '<p onclick="alert(4)">正文<script>alert(5)</script><a href="javascript:alert(6)">链接</a></p>' +
       '<img src="https://t.example/p.gif" width="1" height="1"><iframe src="https://x.example/">框架文字</iframe>',
     archived: Date.UTC(2024, 9, 31),
   };
-  const article = normalizeArticle(draft, { sources: new SourceRegistry([]), log: silentLog });
+  const article = normalizeArticle(draft, silentLog);
 
   it('the title is plain text', () => {
     expect(article.title).toBe('标题 & 更多');

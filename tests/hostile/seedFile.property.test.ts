@@ -160,13 +160,15 @@ describe('parseSeedFile: properties over near-valid files', () => {
   });
 
   it('every draft it accepts normalises to an article with plain-text title and summary, or a FeedrelayError', () => {
-    const ctx = { sources: new SourceRegistry([]), log: silentLog };
+    const sources = new SourceRegistry([]);
     fc.assert(fc.property(fc.oneof(nearValidFile, entry.map((e) => utf8(formatSeedFile(e)))), (bytes) => {
       const draft = attempt(NAME, bytes);
       fc.pre(!(draft instanceof Error));
       let article;
       try {
-        article = normalizeArticle(draft as ArticleDraft, ctx);
+        // As a scan does: the caller says which outlet (by the URL's host) and its usual script.
+        const source = sources.sourceIdFor(draft.url);
+        article = normalizeArticle({ ...draft, source, language: sources.describe(source).language }, silentLog);
       } catch (err) {
         expect(err).toBeInstanceOf(FeedrelayError);
         return;

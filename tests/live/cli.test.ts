@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseSeedFile } from '../../src/parse/seedFile.js';
+import type { Article } from '../../src/model.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
 import {
   fixtureBytes, liveArgs, liveDirs, outletDefinitions, removeLiveDirs, ROOT, serveBytes, serveHang, serveStatus, startFixtureServer,
   writeDefinitions, type FixtureServer, type LiveDirs,
@@ -20,12 +22,25 @@ function cli(args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-function finished(child: ChildProcess): Promise<Finished> {
+function finished(child: ChildProcess, onStderr: (text: string) => void = () => undefined): Promise<Finished> {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => void (stdout += c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => void (stderr += c.toString('utf8')));
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr += c.toString('utf8');
+    onStderr(stderr);
+  });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** The store the CLI wrote in the data folder, opened by the test (after the CLI has created it). */
+async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore({ dataDir: dirs.data });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }
 
 let server: FixtureServer;
@@ -44,7 +59,10 @@ afterEach(async () => {
   await removeLiveDirs(dirs);
 });
 
-describe('feedrelay refresh', () => {
+/** Each test starts `node --import tsx` once or twice; on a busy machine that alone can take many seconds. */
+const CLI_TIMEOUT_MS = 60_000;
+
+describe('feedrelay refresh', { timeout: CLI_TIMEOUT_MS }, () => {
   it('prints a table of every feed and exits 0 when each answered 200', async () => {
     await writeDefinitions(dirs.feeds, outletDefinitions(server));
     const run = await finished(cli(['refresh', ...liveArgs(dirs)]));
@@ -92,7 +110,11 @@ describe('feedrelay refresh', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(new RegExp(`^rfi\\s+failed\\s+500\\s+-\\s+-\\s+${server.url('/rfi.xml')}\\s+HTTP 500; next try `, 'm'));
     expect(run.stdout).toContain('3 feed(s), 4 new article(s), 1 not refreshed');
-    expect((await readdir(dirs.data)).filter((n) => n.endsWith('.txt'))).toHaveLength(4);
+    await withStore(async (store) => {
+      // the five seeds and the four new articles of DW and VOA
+      expect(await store.count({})).toBe(5 + 4);
+      expect((await store.byArrival({}, 5, 100)).map((a) => a.source).sort()).toEqual(['dw', 'dw', 'voa', 'voa']);
+    });
   });
 });
 
@@ -106,28 +128,36 @@ function manyItems(): string {
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>many</title>${items.join('')}</channel></rss>`;
 }
 
-async function txtFiles(dir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.txt')).sort()) files.set(name, await readFile(join(dir, name), 'utf8'));
-  return files;
+/** Everything stored from the `many` feed, by id. */
+async function manyArticles(store: Store): Promise<Map<string, Article>> {
+  return new Map((await store.byArrival({ source: 'many' }, 0, MANY + 1)).map((a) => [a.id, a]));
 }
 
 /**
- * Resolves once the folder holds at least `count` stored files and, with luck, a write in flight
- * (a temporary file): the moment to kill. Past `count * 10` files it stops waiting for the luck.
+ * Resolves once the store holds at least `count` articles of the `many` feed, while the refresh
+ * goes on writing: the moment to kill. The store is opened only once the child has loaded the
+ * seeds (its "archive loaded" line), so the child alone creates and migrates the database.
  */
-async function waitForWrites(dir: string, count: number, child: ChildProcess): Promise<void> {
+async function waitForWrites(count: number, child: ChildProcess, loaded: () => boolean): Promise<void> {
   for (;;) {
     if (child.exitCode !== null) throw new Error('refresh finished before it could be killed');
-    const names = await readdir(dir).catch(() => [] as string[]);
-    const stored = names.filter((n) => n.endsWith('.txt')).length;
-    if (stored >= count && (names.some((n) => n.endsWith('.tmp')) || stored >= count * 10)) return;
-    await new Promise((r) => setImmediate(r));
+    if (loaded()) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const store = await openStore({ dataDir: dirs.data });
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error('refresh finished before it could be killed');
+      if ((await store.count({ source: 'many' })) >= count) return;
+      await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    await store.close();
   }
 }
 
 describe('a refresh killed with SIGKILL while it writes', () => {
-  it('leaves every article stored before and no partial file; the next run completes the rest', async () => {
+  it('leaves every article committed before it in the store; the next run completes the rest', async () => {
     server.route('/many.xml', serveBytes(manyItems()));
     server.route('/slow.xml', serveHang());
     await writeDefinitions(dirs.feeds, [
@@ -135,25 +165,32 @@ describe('a refresh killed with SIGKILL while it writes', () => {
       { id: 'slow', title: '很慢', url: 'https://slow.example.org/', feeds: [server.url('/slow.xml')] },
     ]);
     const child = cli(['refresh', ...liveArgs(dirs, ['--fetch-timeout', '60'])]);
-    const exited = finished(child);
-    await waitForWrites(dirs.data, 10, child);
+    let loaded = false;
+    const exited = finished(child, (stderr) => void (loaded ||= stderr.includes('"archive loaded"')));
+    await waitForWrites(10, child, () => loaded);
     child.kill('SIGKILL');
     expect((await exited).code).toBeNull();
-    const before = await txtFiles(dirs.data);
+    // A restart opens the killed process's database (recovering its WAL) and finds every committed article whole.
+    const before = await withStore(async (store) => {
+      expect(await store.count({ source: 'many' })).toBe((await manyArticles(store)).size);
+      return manyArticles(store);
+    });
     expect(before.size).toBeGreaterThanOrEqual(10);
     expect(before.size).toBeLessThan(MANY); // killed mid-write, not after
+    for (const article of before.values()) expect(article.title).toMatch(/^第\d+条新闻：测试原子写入$/);
 
     server.route('/slow.xml', serveBytes('<rss version="2.0"><channel><title>slow</title></channel></rss>'));
     const again = await finished(cli(['refresh', ...liveArgs(dirs)]));
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(new RegExp(`^many\\s+fetched\\s+200\\s+${MANY}\\s+${MANY - before.size}\\s`, 'm'));
 
-    const after = await txtFiles(dirs.data);
-    for (const [name, text] of before) expect(after.get(name)).toBe(text);
-    // catalog/ is the archive's cache (issue #7), not an archive file.
-    expect((await readdir(dirs.data)).filter((n) => !n.endsWith('.txt') && n !== 'feed-state.json' && n !== 'catalog')).toEqual([]);
-    const urls = [...after].map(([name, text]) => parseSeedFile(name, Buffer.from(text)).url);
+    const after = await withStore(manyArticles);
+    for (const [id, article] of before) expect(after.get(id)).toEqual(article);
+    // Everything is in the database: no article files, no temporary files beside it.
+    expect((await readdir(dirs.data)).filter((n) => !/^feedrelay\.db(-wal|-shm)?$/.test(n))).toEqual([]);
+    const urls = [...after.values()].map((a) => a.canonicalUrl);
     expect(new Set(urls).size).toBe(MANY);
     expect(after.size).toBe(MANY);
-  }, 30_000);
+    expect(new Set([...after.values()].map((a) => a.title)).size).toBe(MANY);
+  }, CLI_TIMEOUT_MS);
 });

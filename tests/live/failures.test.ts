@@ -14,6 +14,7 @@ const VOA_NEW = ['美国大选前夕 华裔选民关注经济议题', '台风康
 
 let server: FixtureServer;
 let dirs: LiveDirs;
+let services: Service[];
 const clock = manualClock(T0);
 
 beforeEach(async () => {
@@ -23,8 +24,10 @@ beforeEach(async () => {
     '/dw.xml': serveBytes(await fixtureBytes('dw.xml')),
   });
   dirs = await liveDirs('failures');
+  services = [];
 });
 afterEach(async () => {
+  for (const service of services) await service.close();
   await server.close();
   await removeLiveDirs(dirs);
 });
@@ -44,6 +47,7 @@ async function start(defs: Definition[]): Promise<Service> {
     now: clock.now,
     random: () => 0,
   });
+  services.push(service);
   await service.refresh({ live: false });
   return service;
 }
@@ -64,27 +68,28 @@ describe('a failing source', () => {
     const report = (await service.refresh({ live: true })).live!;
     expect(report.ok).toBe(false);
     expect(report.feeds.map((f) => [f.source, f.outcome])).toEqual([['bad', 'failed'], ['dw', 'fetched'], ['voa', 'fetched']]);
-    const bad = service.status().sources.find((s) => s.id === 'bad')!.feeds[0]!;
+    const bad = (await service.status()).sources.find((s) => s.id === 'bad')!.feeds[0]!;
     expect(bad.lastError).toMatch(error);
     expect(bad.httpStatus).toBe(httpStatus);
     expect(bad).toMatchObject({ lastAttempt: new Date(T0).toISOString(), lastSuccess: null, failures: 1, itemsNew: 0 });
-    const voa = service.store.list().filter((a) => a.source === 'voa').map((a) => a.title);
+    const voa = (await service.store.newest({ source: 'voa' }, 100)).map((a) => a.title);
     for (const title of VOA_NEW) expect(voa).toContain(title);
-    expect(service.store.size).toBe(5 + 2 + 2);
+    expect(await service.store.count({})).toBe(5 + 2 + 2);
   });
 
   it('never takes anything out of the store when every upstream fails after a good refresh', async () => {
     server.route('/bad.xml', serveStatus(500));
     const service = await start(definitions('/bad.xml'));
     await service.refresh({ live: true });
-    const before = service.store.list();
-    const version = service.store.version;
+    const before = await service.store.byArrival({}, 0, 500);
+    expect(before).toHaveLength(5 + 2 + 2);
+    const version = await service.store.version();
     for (const path of ['/voa.xml', '/dw.xml']) server.route(path, serveBytes('garbage'));
     clock.advance(60 * MIN);
     const report = (await service.refresh({ live: true, ignoreBackoff: true })).live!;
     expect(report.feeds.every((f) => f.outcome === 'failed')).toBe(true);
-    expect(service.store.list()).toBe(before);
-    expect(service.store.version).toBe(version);
+    expect(await service.store.byArrival({}, 0, 500)).toEqual(before);
+    expect(await service.store.version()).toBe(version);
   });
 
   it('skips items that cannot become articles and keeps the rest of the feed', async () => {
@@ -96,7 +101,7 @@ describe('a failing source', () => {
     const service = await start(definitions('/bad.xml'));
     const report = (await service.refresh({ live: true })).live!;
     expect(report.feeds[0]).toMatchObject({ outcome: 'fetched', skipped: 2, state: { itemsSeen: 3, itemsNew: 1 } });
-    expect(service.store.list().filter((a) => a.source === 'bad').map((a) => a.title)).toEqual(['有链接']);
+    expect((await service.store.newest({ source: 'bad' }, 100)).map((a) => a.title)).toEqual(['有链接']);
   });
 });
 
@@ -105,7 +110,7 @@ describe('backoff and Retry-After', () => {
     server.route('/bad.xml', serveStatus(503, { 'Retry-After': '3600' }));
     const service = await start(definitions('/bad.xml'));
     await service.refresh({ live: true });
-    expect(service.status().sources[0]!.feeds[0]).toMatchObject({ httpStatus: 503, nextRetry: new Date(T0 + 60 * MIN).toISOString() });
+    expect((await service.status()).sources[0]!.feeds[0]).toMatchObject({ httpStatus: 503, nextRetry: new Date(T0 + 60 * MIN).toISOString() });
     const asked = (): number => server.requests.filter((r) => r.path === '/bad.xml').length;
     clock.advance(59 * MIN);
     const waiting = (await service.refresh({ live: true })).live!;
@@ -122,7 +127,7 @@ describe('backoff and Retry-After', () => {
     const delays: number[] = [];
     for (let i = 0; i < 3; i += 1) {
       await service.refresh({ live: true, ignoreBackoff: true });
-      const next = Date.parse(service.status().sources[0]!.feeds[0]!.nextRetry!);
+      const next = Date.parse((await service.status()).sources[0]!.feeds[0]!.nextRetry!);
       delays.push(next - clock.now());
       clock.advance(MIN);
     }
@@ -130,7 +135,7 @@ describe('backoff and Retry-After', () => {
     expect(delays).toEqual([2.5 * MIN, 5 * MIN, 10 * MIN]);
     server.route('/bad.xml', serveBytes(await fixtureBytes('voa.xml')));
     await service.refresh({ live: true, ignoreBackoff: true });
-    expect(service.status().sources[0]!.feeds[0]).toMatchObject({ failures: 0, nextRetry: null, lastError: null, httpStatus: 200 });
+    expect((await service.status()).sources[0]!.feeds[0]).toMatchObject({ failures: 0, nextRetry: null, lastError: null, httpStatus: 200 });
   });
 
   it('lets a manual refresh try a feed that is backing off', async () => {

@@ -1,7 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/log.js';
+import { exportArchive } from '../../src/interchange/exportArchive.js';
+import type { Article } from '../../src/model.js';
 import { canonicalUrl } from '../../src/normalize/canonicalUrl.js';
 import { createService, type Service } from '../../src/service.js';
 import {
@@ -9,12 +11,13 @@ import {
   startFixtureServer, writeDefinitions, type Definition, type FixtureServer, type LiveDirs,
 } from './support.js';
 
-/** Live refresh through the whole service: fixture feeds on 127.0.0.1 → store and data folder. */
+/** Live refresh through the whole service: fixture feeds on 127.0.0.1 → the store (SQLite in the data folder). */
 
 const T0 = Date.UTC(2024, 9, 31, 12, 0, 0);
 
 let server: FixtureServer;
 let dirs: LiveDirs;
+let services: Service[];
 const clock = manualClock(T0);
 
 beforeEach(async () => {
@@ -26,8 +29,10 @@ beforeEach(async () => {
     '/big5.xml': serveBytes(await fixtureBytes('big5.xml'), { 'Content-Type': 'application/rss+xml; charset=big5' }),
   });
   dirs = await liveDirs('refresh');
+  services = [];
 });
 afterEach(async () => {
+  for (const service of services) await service.close();
   await server.close();
   await removeLiveDirs(dirs);
 });
@@ -43,17 +48,25 @@ function allDefinitions(): Definition[] {
 
 async function start(definitions: Definition[] = allDefinitions(), extra: string[] = []): Promise<Service> {
   await writeDefinitions(dirs.feeds, definitions);
-  const service = await createService(liveConfig(dirs, extra), silentLog, { now: clock.now, random: () => 0.5 });
+  const service = await open(extra);
   await service.refresh({ live: false });
   return service;
 }
 
-async function dataFiles(): Promise<string[]> {
-  return (await readdir(dirs.data).catch(() => [])).filter((n) => n.endsWith('.txt')).sort();
+/** A service on the test's folders, closed after the test. */
+async function open(extra: string[] = [], env: Parameters<typeof createService>[2] = { now: clock.now, random: () => 0.5 }): Promise<Service> {
+  const service = await createService(liveConfig(dirs, extra), silentLog, env);
+  services.push(service);
+  return service;
 }
 
-function titles(service: Service, source?: string): string[] {
-  return service.store.list().filter((a) => source === undefined || a.source === source).map((a) => a.title);
+/** Everything stored, newest published first. */
+function all(service: Service): Promise<Article[]> {
+  return service.store.newest({}, 500);
+}
+
+async function titles(service: Service, source?: string): Promise<string[]> {
+  return (await all(service)).filter((a) => source === undefined || a.source === source).map((a) => a.title);
 }
 
 describe('a live refresh', () => {
@@ -70,38 +83,43 @@ describe('a live refresh', () => {
       ['rfi', 'fetched', 200, 2, 1],
       ['voa', 'fetched', 200, 3, 2],
     ]);
-    expect(service.store.size).toBe(5 + 11);
-    expect(await dataFiles()).toHaveLength(11);
+    expect(await service.store.count({})).toBe(5 + 11);
+    expect(await service.store.count({ source: 'gbk' })).toBe(2);
+    // Live articles go to the store only: no NNN_<id>.txt is written into the data folder any more.
+    expect((await readdir(dirs.data)).filter((n) => n.endsWith('.txt'))).toEqual([]);
   });
 
   it('gets GBK and Big5 titles exactly', async () => {
     const service = await start();
     await service.refresh({ live: true });
-    expect(titles(service, 'gbk')).toEqual(['朱镕基回忆录再版 “国务院总理”一章增补', '长江流域秋汛 湖北启动四级应急响应']);
+    expect(await titles(service, 'gbk')).toEqual(['朱镕基回忆录再版 “国务院总理”一章增补', '长江流域秋汛 湖北启动四级应急响应']);
     // The feed says 颱風康芮登陸臺灣<U+3000>全臺停班停課 (charset.test.ts reads it so); title normalisation
     // (toPlainText) folds every run of white space, the ideographic space included, into one ASCII space.
-    expect(titles(service, 'big5')).toEqual(['颱風康芮登陸臺灣 全臺停班停課', '立法院三讀通過《財政收支劃分法》修正案']);
-    expect(service.store.list().find((a) => a.source === 'big5')?.language).toBe('zh-Hant');
+    expect(await titles(service, 'big5')).toEqual(['颱風康芮登陸臺灣 全臺停班停課', '立法院三讀通過《財政收支劃分法》修正案']);
+    expect((await all(service)).filter((a) => a.source === 'big5').map((a) => a.language)).toEqual(['zh-Hant', 'zh-Hant']);
   });
 
   it('never stores a seed again when upstream sends its URL in another form', async () => {
     const service = await start();
-    const seeds = new Map(service.store.list().map((a) => [a.id, a]));
+    const seeds = new Map((await all(service)).map((a) => [a.id, a]));
+    expect([...seeds.keys()].sort()).toEqual([...SEED_IDS].sort());
     await service.refresh({ live: true });
-    for (const id of SEED_IDS) expect(service.store.getById(id)).toBe(seeds.get(id));
-    const canonical = service.store.list().map((a) => a.canonicalUrl);
+    for (const id of SEED_IDS) expect(await service.store.get(id)).toEqual(seeds.get(id));
+    const stored = await all(service);
+    expect(stored).toHaveLength(5 + 11);
+    const canonical = stored.map((a) => a.canonicalUrl);
     expect(new Set(canonical).size).toBe(canonical.length);
     // the three upstream spellings of seeds in the fixtures: http + utm + fragment, raw Unicode + xtor, lower-case %xx + maca
     for (const seed of ['19ed2a19392a531b', '6cbfbc67556956b9', '9eeed609b1b25c46']) {
-      expect(service.store.list().filter((a) => a.canonicalUrl === seeds.get(seed)!.canonicalUrl)).toHaveLength(1);
+      expect(stored.filter((a) => a.canonicalUrl === seeds.get(seed)!.canonicalUrl)).toHaveLength(1);
     }
-    expect(JSON.stringify(service.store.list())).not.toContain('这一篇已在种子档案中');
+    expect(JSON.stringify(stored)).not.toContain('这一篇已在种子档案中');
   });
 
   it('archives each fetched article at the clock\'s time, with the upstream\'s date as published', async () => {
     const service = await start();
     await service.refresh({ live: true });
-    const article = service.store.list().find((a) => a.canonicalUrl === canonicalUrl('https://www.voachinese.com/a/taiwan-typhoon-kong-rey-20241031/7845123.html'))!;
+    const article = (await all(service)).find((a) => a.canonicalUrl === canonicalUrl('https://www.voachinese.com/a/taiwan-typhoon-kong-rey-20241031/7845123.html'))!;
     expect(article).toMatchObject({ archived: T0, modified: T0, published: Date.UTC(2024, 9, 31, 2, 5), source: 'voa' });
     expect(article.contentHtml).toContain('<img src="https://www.voachinese.com/Content/responsive/VOA/img/typhoon.jpg"');
   });
@@ -109,15 +127,24 @@ describe('a live refresh', () => {
   it('is what a restart loads back from the data folder', async () => {
     const first = await start();
     await first.refresh({ live: true });
-    const restarted = await createService(liveConfig(dirs), silentLog);
+    const before = await first.store.byArrival({}, 0, 500);
+    expect(before).toHaveLength(5 + 11);
+    await first.close();
+    const restarted = await open([], {});
     await restarted.refresh({ live: false });
-    expect(restarted.store.list()).toEqual(first.store.list());
+    expect(await restarted.store.byArrival({}, 0, 500)).toEqual(before);
   });
 
-  it('numbers the stored files 000, 001 ... in storing order', async () => {
+  it('numbers the stored articles 1, 2 ... in storing order, as an export names its files', async () => {
     const service = await start();
     await service.refresh({ live: true });
-    expect((await dataFiles()).map((n) => n.slice(0, 3))).toEqual(Array.from({ length: 11 }, (_, i) => String(i).padStart(3, '0')));
+    const stored = await service.store.byArrival({}, 0, 500);
+    // the seeds first (the seed folder is read before any feed), then the 11 fetched articles
+    expect(new Set(stored.slice(0, 5).map((a) => a.id))).toEqual(new Set(SEED_IDS));
+    expect(stored.slice(5).map((a) => a.archived)).toEqual(Array(11).fill(T0));
+    const out = join(dirs.data, '..', 'export');
+    await exportArchive(service.store, out);
+    expect((await readdir(out)).sort()).toEqual(stored.map((a, i) => `${String(i + 1).padStart(3, '0')}_${a.id}.txt`));
   });
 });
 
@@ -150,21 +177,22 @@ describe('conditional GET', () => {
   it('changes nothing on a 304', async () => {
     const service = await start(outletDefinitions(server).slice(0, 1));
     await service.refresh({ live: true });
-    const version = service.store.version;
-    const files = await dataFiles();
+    const version = await service.store.version();
+    const stored = await service.store.byArrival({}, 0, 500);
+    expect(stored).toHaveLength(5 + 2);
     clock.advance(15 * 60_000);
     const report = await service.refresh({ live: true });
     expect(report.live?.feeds[0]).toMatchObject({ outcome: 'not-modified', state: { httpStatus: 304, itemsSeen: 0, itemsNew: 0, lastSuccess: T0 + 15 * 60_000 } });
-    expect(service.store.version).toBe(version);
-    expect(await dataFiles()).toEqual(files);
+    expect(await service.store.version()).toBe(version);
+    expect(await service.store.byArrival({}, 0, 500)).toEqual(stored);
   });
 
   it('keeps the validators across a restart', async () => {
     const first = await start(outletDefinitions(server).slice(0, 1));
     await first.refresh({ live: true });
-    const state = JSON.parse(await readFile(join(dirs.data, 'feed-state.json'), 'utf8')) as { feeds: unknown[] };
-    expect(state.feeds).toEqual([expect.objectContaining({ source: 'voa', url: server.url('/voa.xml'), etag: ETAG, lastModified: LAST_MODIFIED })]);
-    const restarted = await createService(liveConfig(dirs), silentLog, { now: clock.now });
+    expect(await first.store.feedStates()).toEqual([expect.objectContaining({ source: 'voa', url: server.url('/voa.xml'), etag: ETAG, lastModified: LAST_MODIFIED })]);
+    await first.close();
+    const restarted = await open([], { now: clock.now });
     await restarted.refresh({ live: true });
     expect(voaRequests().at(-1)).toEqual({ inm: ETAG, ims: LAST_MODIFIED });
   });

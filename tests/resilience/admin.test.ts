@@ -191,6 +191,7 @@ describe('the admin routes in the served app', () => {
   afterAll(async () => {
     await withToken.close();
     await withoutToken.close();
+    await service.close();
     await removeLiveDirs(dirs);
   });
 
@@ -208,10 +209,10 @@ describe('the admin routes in the served app', () => {
     const id = urlHash(canonicalUrl(url));
     const text = formatSeedFile({ archived: Date.UTC(2024, 10, 1), title: '管理员刷新后出现的文章', url, dateLine: 'Fri, 01 Nov 2024 08:00:00 GMT', html: '<p>正文。</p>' });
     await writeFile(join(dirs.seeds, seedFileName(5, id)), text);
-    expect(service.store.getById(id)).toBeUndefined();
+    expect(await service.store.get(id)).toBeUndefined();
     const res = await fetch(`${withToken.url}/admin/refresh`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(202);
-    await expect.poll(() => service.store.getById(id) !== undefined && !service.refreshing()).toBe(true);
+    await expect.poll(async () => (await service.store.get(id)) !== undefined && !service.refreshing()).toBe(true);
     const feed = (await (await fetch(`${withToken.url}/feed.json`)).json()) as { items: { id: string; title: string }[] };
     expect(feed.items.map((i) => i.title)).toContain('管理员刷新后出现的文章');
   });

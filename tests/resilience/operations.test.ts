@@ -1,12 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseSeedFile } from '../../src/parse/seedFile.js';
 import { createService, type Service } from '../../src/service.js';
 import { closeServer, shutdown, type ShutdownDeps } from '../../src/shutdown.js';
-import { FEED_STATE_FILE } from '../../src/store/feedState.js';
+import { openStore } from '../../src/store/open.js';
 import {
   liveConfig, liveDirs, manualClock, recordingLog, removeLiveDirs, serveBytes, serveHang, serveStatus,
   startFixtureServer, writeDefinitions, type Definition, type FixtureServer, type Handler, type LiveDirs, type LogEntry,
@@ -21,6 +19,9 @@ let upstream: FixtureServer;
 let dirs: LiveDirs;
 let entries: LogEntry[];
 let service: Service;
+/** Services and fixture servers this test started, closed after it. */
+let started: { close(): Promise<void> }[] = [];
+let folders: LiveDirs[] = [];
 const clock = manualClock(T0);
 
 function definitions(paths: Record<string, string>): Definition[] {
@@ -29,18 +30,23 @@ function definitions(paths: Record<string, string>): Definition[] {
 
 async function start(routes: Record<string, Handler>, paths: Record<string, string>): Promise<void> {
   upstream = await startFixtureServer(routes);
+  started.push(upstream);
   dirs = await liveDirs('operations');
+  folders.push(dirs);
   await writeDefinitions(dirs.feeds, definitions(paths));
   const recording = recordingLog();
   entries = recording.entries;
   service = await createService(liveConfig(dirs), recording.log, { now: clock.now, random: () => 0.5 });
+  started.push(service);
   await service.refresh({ live: false });
 }
 
 beforeEach(() => clock.set(T0));
 afterEach(async () => {
-  await upstream.close();
-  await removeLiveDirs(dirs);
+  for (const s of started.reverse()) await s.close();
+  for (const d of folders) await removeLiveDirs(d);
+  started = [];
+  folders = [];
 });
 
 /** A feed of `n` new articles, newest first. */
@@ -119,30 +125,43 @@ describe('service.stop() during a refresh', () => {
       expect(feed.state.nextRetry).toBeUndefined();
     }
     // the state was saved, and no refresh starts after a stop
-    expect(JSON.parse(await readFile(join(dirs.data, FEED_STATE_FILE), 'utf8')).feeds).toHaveLength(2);
+    expect((await service.store.feedStates()).map((s) => [s.source, s.lastError, s.failures])).toEqual([
+      ['hang', 'interrupted by shutdown', 0], ['slow', 'interrupted by shutdown', 0],
+    ]);
     expect(await service.refresh({ live: true })).toEqual({ archives: [] });
     expect(upstream.requests).toHaveLength(2);
   });
 
-  it('mid-write: the article being written is finished, no other is begun, every file is whole', async () => {
+  it('mid-write: the article being stored is finished, no other is begun, every stored article is whole', async () => {
     await start({ '/big.xml': serveBytes(bigFeed(300), { ETag: '"big"' }) }, { big: '/big.xml' });
     const refresh = service.refresh({ live: true });
-    await expect.poll(async () => (await readdir(dirs.data).catch(() => [])).filter((n) => n.endsWith('.txt')).length, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => service.store.count({ source: 'big' }), { timeout: 20_000, interval: 5 }).toBeGreaterThan(0);
     await service.stop();
     const report = await refresh;
-    const names = await readdir(dirs.data);
-    const files = names.filter((n) => n.endsWith('.txt'));
-    // no temporary file left, and every article file reads back whole
-    expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    for (const name of files) expect(parseSeedFile(name, await readFile(join(dirs.data, name))).url).toMatch(/^https:\/\/big\.example\.org\/a\/\d+\.html$/);
-    // what is stored is exactly what is on disk
-    expect(service.store.size).toBe(5 + files.length);
+    const big = await service.store.byArrival({ source: 'big' }, 0, 1000);
+    // every stored article reads back whole
+    for (const article of big) {
+      expect(article.url).toMatch(/^https:\/\/big\.example\.org\/a\/\d+\.html$/);
+      expect(article.title).toBe(`第${/(\d+)\.html$/.exec(article.url)![1]}条`);
+    }
+    // what is counted is exactly what is stored, and what another process opening the database reads
+    expect(await service.store.count({})).toBe(5 + big.length);
     const feed = report.live!.feeds[0]!;
-    expect(feed.state.itemsNew).toBe(files.length);
-    if (files.length < 300) {
+    expect(feed.state.itemsNew).toBe(big.length);
+    const other = await openStore({ dataDir: dirs.data });
+    try {
+      expect(await other.byArrival({}, 0, 1000)).toEqual(await service.store.byArrival({}, 0, 1000));
+    } finally {
+      await other.close();
+    }
+    // no article or temporary files: everything is in the database
+    expect((await readdir(dirs.data)).filter((n) => n.endsWith('.txt') || n.endsWith('.tmp'))).toEqual([]);
+    if (big.length < 300) {
       // stopped part-way: the validators must not claim the rest was read
       expect(feed.outcome).toBe('failed');
-      expect(JSON.parse(await readFile(join(dirs.data, FEED_STATE_FILE), 'utf8')).feeds[0].etag).toBeUndefined();
+      expect((await service.store.feedStates())[0]!.etag).toBeUndefined();
+    } else {
+      expect((await service.store.feedStates())[0]!.etag).toBe('"big"');
     }
   }, 60_000);
 });

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createService, type Service } from '../../src/service.js';
+import { SQLITE_FILE } from '../../src/store/open.js';
 import { liveConfig, liveDirs, outletDefinitions, recordingLog, removeLiveDirs, ROOT, writeDefinitions, type LiveDirs } from '../live/support.js';
 import { rawRequest, serveService, type RunningServer } from './support.js';
 
@@ -69,6 +70,7 @@ beforeAll(async () => {
   await writeDefinitions(dirs.feeds, outletDefinitions({ url: (p: string) => `http://127.0.0.1:9${p}` } as never));
   await mkdir(dirs.data, { recursive: true });
   const state = { version: 1, feeds: [{ source: 'voa', url: 'http://127.0.0.1:9/voa.xml', etag: `"${STATE_MARKER}"`, itemsSeen: 0, itemsNew: 0, failures: 0 }] };
+  // a data folder of an earlier release: the state file stays on disk after the first refresh imports it
   await writeFile(join(dirs.data, 'feed-state.json'), JSON.stringify(state));
   service = await createService(liveConfig(dirs), recordingLog().log);
   await service.refresh();
@@ -81,6 +83,8 @@ beforeAll(async () => {
     { path: 'feeds/voa.json', marker: '"fullText"' },
     { path: join(dirs.seeds, SEED), marker: '<!--1730296744000-->' },
     { path: join(dirs.data, 'feed-state.json'), marker: STATE_MARKER },
+    // the database itself: every SQLite file starts with this header
+    { path: join(dirs.data, SQLITE_FILE), marker: 'SQLite format 3' },
   ];
   // A clone has .git/HEAD; a worktree or an exported copy may not.
   if (existsSync(join(ROOT, '.git/HEAD'))) targets.push({ path: '.git/HEAD', marker: 'ref: refs/' });
@@ -88,6 +92,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
+  await service.close();
   await removeLiveDirs(dirs);
 });
 

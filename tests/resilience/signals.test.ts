@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseSeedFile } from '../../src/parse/seedFile.js';
-import { createService } from '../../src/service.js';
-import { FEED_STATE_FILE } from '../../src/store/feedState.js';
+import { createService, type Service } from '../../src/service.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
 import {
   liveArgs, liveConfig, liveDirs, recordingLog, removeLiveDirs, ROOT, serveBytes, startFixtureServer, writeDefinitions,
   type FixtureServer, type Handler, type LiveDirs,
@@ -12,8 +11,8 @@ import {
 
 /**
  * Issue #5 point 5, end to end: `serve` in its own process gets SIGTERM or SIGINT while a
- * refresh is writing articles and another feed hangs. It must exit 0 within 10 s and leave only
- * whole files behind.
+ * refresh is storing articles and another feed hangs. It must exit 0 within 10 s and leave every
+ * committed article whole in the store, for a restart to read.
  */
 
 const START_TIMEOUT_MS = 30_000;
@@ -70,9 +69,13 @@ function bigFeed(n: number): string {
 let upstream: FixtureServer | undefined;
 let dirs: LiveDirs | undefined;
 let child: Child | undefined;
+/** Stores and services the test opened on the child's data folder, closed after it. */
+let opened: (Store | Service)[] = [];
 
 afterEach(async () => {
   if (child && child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+  for (const o of opened) await o.close();
+  opened = [];
   await upstream?.close();
   if (dirs) await removeLiveDirs(dirs);
   upstream = undefined;
@@ -80,8 +83,11 @@ afterEach(async () => {
   child = undefined;
 });
 
-async function dataFiles(): Promise<string[]> {
-  return (await readdir(dirs!.data).catch(() => [] as string[])).sort();
+/** The store in the child's data folder, opened by the test (the child has created and migrated it before serving). */
+async function childStore(): Promise<Store> {
+  const store = await openStore({ dataDir: dirs!.data });
+  opened.push(store);
+  return store;
 }
 
 describe('serve under a signal', () => {
@@ -100,7 +106,8 @@ describe('serve under a signal', () => {
     ]);
     // the feed request deadline is far past the 10 s: only the shutdown can end the hung request in time
     child = await startServe(['--live', '--port', '0', '--host', '127.0.0.1', ...liveArgs(dirs, ['--fetch-timeout', '60'])]);
-    await expect.poll(async () => (await dataFiles()).filter((n) => n.endsWith('.txt')).length, { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);
+    const store = await childStore();
+    await expect.poll(() => store.count({ source: 'big' }), { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);
     await expect.poll(() => upstream!.requests.map((r) => r.path).sort()).toEqual(['/big.xml', '/hang.xml']);
 
     const sent = Date.now();
@@ -111,24 +118,30 @@ describe('serve under a signal', () => {
     expect(child.lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
     expect(hangClosed).toBe(true);
 
-    // nothing partial: no temporary file, every article file whole, the state file valid JSON
-    const names = await dataFiles();
-    const articles = names.filter((n) => n.endsWith('.txt'));
-    expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    for (const name of articles) {
-      expect(parseSeedFile(name, await readFile(join(dirs.data, name))).url).toMatch(/^https:\/\/big\.example\.org\/a\/\d+\.html$/);
+    // nothing partial: every stored article whole, the feed states saved, no files beside the database
+    const articles = await store.byArrival({ source: 'big' }, 0, ITEMS + 1);
+    expect(articles.length).toBeGreaterThan(0);
+    for (const article of articles) {
+      expect(article.url).toMatch(/^https:\/\/big\.example\.org\/a\/\d+\.html$/);
+      expect(article.title).toBe(`第${/(\d+)\.html$/.exec(article.url)![1]}条新闻`);
     }
-    const state = JSON.parse(await readFile(join(dirs.data, FEED_STATE_FILE), 'utf8')) as { feeds: { source: string; etag?: string }[] };
-    // validators only where every article they cover is on disk
-    const big = state.feeds.find((f) => f.source === 'big')!;
+    expect((await readdir(dirs.data)).filter((n) => n.endsWith('.txt') || n.endsWith('.tmp'))).toEqual([]);
+    const states = await store.feedStates();
+    expect(states.map((f) => f.source)).toEqual(['big', 'hang']);
+    // validators only where every article they cover is stored
+    const big = states.find((f) => f.source === 'big')!;
     if (articles.length < ITEMS) expect(big.etag).toBeUndefined();
     else expect(big.etag).toBe('"big-1"');
+    const everything = await store.byArrival({}, 0, ITEMS + 10);
+    expect(everything).toHaveLength(5 + articles.length);
 
-    // a restart reads every file written, and none is refused
+    // a restart reads every article stored, unchanged, and logs no error
     const { log, entries } = recordingLog();
     const restarted = await createService(liveConfig(dirs), log);
+    opened.push(restarted);
     await restarted.refresh({ live: false });
-    expect(restarted.store.size).toBe(5 + articles.length);
+    expect(await restarted.store.count({})).toBe(5 + articles.length);
+    expect(await restarted.store.byArrival({}, 0, ITEMS + 10)).toEqual(everything);
     expect(entries.filter((e) => e.level >= 50)).toEqual([]);
   }, 90_000);
 

@@ -73,8 +73,8 @@ async function xmllint(docs: [string, Buffer][]): Promise<string[]> {
  */
 export async function readPublished(service: Service): Promise<Published> {
   const out: Published = { documents: new Map(), ids: { rss: new Map(), atom: new Map(), json: new Map() }, dates: [], problems: [] };
-  for (const path of service.publisher.paths()) {
-    const doc = service.publisher.document(ORIGIN, path, '');
+  for (const path of await service.publisher.paths()) {
+    const doc = await service.publisher.document(ORIGIN, path, '');
     if (!doc) {
       out.problems.push(`${path}: listed but not published`);
       continue;

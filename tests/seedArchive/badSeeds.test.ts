@@ -2,9 +2,12 @@ import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SeedParseError } from '../../src/errors.js';
+import { Ingest } from '../../src/ingest.js';
+import type { Log } from '../../src/log.js';
 import { ArchiveDir, type ScanResult } from '../../src/sources/archiveDir.js';
 import type { SourceRegistry } from '../../src/sources/registry.js';
-import { ArticleStore } from '../../src/store/store.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
 import {
   copySeeds,
   ERROR,
@@ -98,9 +101,13 @@ beforeAll(async () => {
   sources = await sourceRegistry();
 });
 
+function archiveDir(dir: string, store: Store, log: Log): ArchiveDir {
+  return new ArchiveDir(dir, { ingest: new Ingest(store, log), sources, log });
+}
+
 describe('a folder of five good seeds and one bad file of each kind', () => {
   let dir: string;
-  let store: ArticleStore;
+  let store: Store;
   let result: ScanResult;
   let entries: LogEntry[];
 
@@ -110,14 +117,17 @@ describe('a folder of five good seeds and one bad file of each kind', () => {
     for (const bad of BAD_FILES) await writeFile(join(dir, bad.name), bad.bytes);
     const recording = recordingLog();
     entries = recording.entries;
-    store = new ArticleStore();
-    result = await new ArchiveDir(dir, { sources, store, log: recording.log }).scan();
+    store = SqliteStore.open(':memory:');
+    result = await archiveDir(dir, store, recording.log).scan();
   });
-  afterAll(() => removeDir(dir));
+  afterAll(async () => {
+    await store.close();
+    await removeDir(dir);
+  });
 
-  it('still loads the five good seeds', () => {
+  it('still loads the five good seeds', async () => {
     expect(result.added).toBe(5);
-    expect(store.list().map((a) => a.id)).toEqual(NEWEST_FIRST);
+    expect((await store.newest({}, 500)).map((a) => a.id)).toEqual(NEWEST_FIRST);
   });
 
   it('reports exactly one error per bad file', () => {
@@ -140,16 +150,20 @@ describe('a folder of five good seeds and one bad file of each kind', () => {
 
 describe('a bad file after a good load', () => {
   let dir: string;
+  let store: Store;
   beforeEach(async () => {
     dir = await tempDir('bad-later');
+    store = SqliteStore.open(':memory:');
   });
-  afterEach(() => removeDir(dir));
+  afterEach(async () => {
+    await store.close();
+    await removeDir(dir);
+  });
 
   it('loses nothing already stored when a loaded file turns bad', async () => {
     const seed = '000_19ed2a19392a531b.txt';
     await copySeeds(dir, [seed]);
-    const store = new ArticleStore();
-    const archive = new ArchiveDir(dir, { sources, store, log: recordingLog().log });
+    const archive = archiveDir(dir, store, recordingLog().log);
     expect((await archive.scan()).added).toBe(1);
 
     await writeFile(join(dir, seed), Buffer.from('89504e470d0a1a0a', 'hex'));
@@ -158,14 +172,13 @@ describe('a bad file after a good load', () => {
     const rescan = await archive.scan();
 
     expect(rescan.errors.map((e) => e.file)).toEqual([join(dir, seed)]);
-    expect(store.getById('19ed2a19392a531b')?.title).toBe('王毅会见俄副外长，侵乌战争是重点话题');
+    expect((await store.get('19ed2a19392a531b'))?.title).toBe('王毅会见俄副外长，侵乌战争是重点话题');
   });
 
   it('loads a bad file once it is fixed', async () => {
     const name = '005_00000000000000b0.txt';
     await writeFile(join(dir, name), '');
-    const store = new ArticleStore();
-    const archive = new ArchiveDir(dir, { sources, store, log: recordingLog().log });
+    const archive = archiveDir(dir, store, recordingLog().log);
     expect((await archive.scan()).errors).toHaveLength(1);
 
     await writeFile(join(dir, name), await readSeed('003_928a0529e87cd9d7.txt'));
@@ -174,12 +187,12 @@ describe('a bad file after a good load', () => {
     const rescan = await archive.scan();
 
     expect(rescan.errors).toEqual([]);
-    expect(store.getById('00000000000000b0')?.title).toMatch(/^俄军入侵乌克兰后中俄外长首次会晤/);
+    expect((await store.get('00000000000000b0'))?.title).toMatch(/^俄军入侵乌克兰后中俄外长首次会晤/);
   });
 
   it('reports an unchanged bad file once, not on every scan', async () => {
     await writeFile(join(dir, '005_00000000000000b1.txt'), '');
-    const archive = new ArchiveDir(dir, { sources, store: new ArticleStore(), log: recordingLog().log });
+    const archive = archiveDir(dir, store, recordingLog().log);
     expect((await archive.scan()).errors).toHaveLength(1);
     expect((await archive.scan()).errors).toHaveLength(0);
   });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ArticleDraft } from '../../src/model.js';
+import type { SourcedDraft } from '../../src/model.js';
 import { normalizeArticle } from '../../src/normalize/article.js';
 import { parseDate } from '../../src/normalize/date.js';
 import type { SourceRegistry } from '../../src/sources/registry.js';
@@ -102,20 +102,22 @@ describe('normalizeArticle: the published time', () => {
   });
 
   const archived = Date.UTC(2024, 9, 30, 14, 0, 0);
-  function draft(html: string): ArticleDraft {
-    return { origin: '007_0123456789abcdef.txt', url: 'https://www.voachinese.com/a/x/1.html', title: '标题', html, archived };
+  function draft(html: string): SourcedDraft {
+    const url = 'https://www.voachinese.com/a/x/1.html';
+    const source = sources.sourceIdFor(url);
+    return { origin: '007_0123456789abcdef.txt', url, title: '标题', html, archived, source, language: sources.describe(source).language };
   }
 
   it('comes from the date line when it can be read', () => {
     const { log, entries } = recordingLog();
-    const article = normalizeArticle(draft('<div><i>Wed, 30 Oct 2024 13:46:40 GMT</i></div><p>正文</p>'), { sources, log });
+    const article = normalizeArticle(draft('<div><i>Wed, 30 Oct 2024 13:46:40 GMT</i></div><p>正文</p>'), log);
     expect(new Date(article.published).toISOString()).toBe('2024-10-30T13:46:40.000Z');
     expect(entries.filter((e) => e.level >= WARN)).toEqual([]);
   });
 
   it('is the archived time, logged with the file, when the date line cannot be read', () => {
     const { log, entries } = recordingLog();
-    const article = normalizeArticle(draft('<div><i>32/13/2024 - 25:61</i></div><p>正文</p>'), { sources, log });
+    const article = normalizeArticle(draft('<div><i>32/13/2024 - 25:61</i></div><p>正文</p>'), log);
     expect(article.published).toBe(archived);
     const warnings = entries.filter((e) => e.level === WARN);
     expect(warnings).toHaveLength(1);
@@ -125,20 +127,20 @@ describe('normalizeArticle: the published time', () => {
 
   it('is the archived time, logged, when there is no date line at all', () => {
     const { log, entries } = recordingLog();
-    const article = normalizeArticle(draft('<p>正文没有日期</p>'), { sources, log });
+    const article = normalizeArticle(draft('<p>正文没有日期</p>'), log);
     expect(article.published).toBe(archived);
     expect(entries.filter((e) => e.level === WARN && e.origin === '007_0123456789abcdef.txt')).toHaveLength(1);
   });
 
   it('is never later than the archived time', () => {
     const { log } = recordingLog();
-    const article = normalizeArticle(draft('<div><i>Thu, 31 Oct 2024 13:46:40 GMT</i></div><p>正文</p>'), { sources, log });
+    const article = normalizeArticle(draft('<div><i>Thu, 31 Oct 2024 13:46:40 GMT</i></div><p>正文</p>'), log);
     expect(article.published).toBe(archived);
   });
 
   it('is not stamped from the clock', () => {
     const { log } = recordingLog();
-    const a = normalizeArticle(draft('<p>正文</p>'), { sources, log });
+    const a = normalizeArticle(draft('<p>正文</p>'), log);
     expect(a.published).toBe(archived);
     expect(a.modified).toBe(archived);
   });

@@ -1,21 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/log.js';
-import { createService } from '../../src/service.js';
+import { createService, type Service } from '../../src/service.js';
 import { configFor, listen, removeDir, SEEDS_DIR, tempDir, type RunningApp } from './support.js';
 
 /** The seed feeds over HTTP: types, validators, conditional and HEAD requests, unknown paths. */
 
 let dataDir: string;
+let service: Service;
 let app: RunningApp;
 
 beforeAll(async () => {
   dataDir = await tempDir('http-data');
-  const service = await createService(configFor({ seeds: SEEDS_DIR, data: dataDir }), silentLog);
+  service = await createService(configFor({ seeds: SEEDS_DIR, data: dataDir }), silentLog);
   await service.refresh();
   app = await listen(service, silentLog);
 });
 afterAll(async () => {
-  await app.close();
+  await app?.close();
+  await service?.close();
   await removeDir(dataDir);
 });
 

@@ -55,7 +55,8 @@ beforeAll(async () => {
   for (const seed of SEED_FILES) fixtures.set(seed, await articleFixture(seed));
 });
 afterAll(async () => {
-  await app.close();
+  await app?.close();
+  await service?.close();
   await removeDir(dataDir);
 });
 
@@ -277,6 +278,7 @@ describe('determinism', () => {
     } finally {
       vi.useRealTimers();
       await later?.app.close();
+      await later?.service.close();
     }
   });
 

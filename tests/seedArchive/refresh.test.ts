@@ -32,7 +32,8 @@ beforeEach(async () => {
   app = await listen(service, silentLog);
 });
 afterEach(async () => {
-  await app.close();
+  await app?.close();
+  await service?.close();
   await removeDir(seeds);
   await removeDir(data);
 });

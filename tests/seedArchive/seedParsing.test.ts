@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/log.js';
 import type { Article } from '../../src/model.js';
-import { normalizeArticle } from '../../src/normalize/article.js';
-import { parseSeedFile } from '../../src/parse/seedFile.js';
+import { parseArchiveFile } from '../../src/sources/archiveDir.js';
 import type { SourceRegistry } from '../../src/sources/registry.js';
 import { articleFixture, SEED_FILES, SEEDS_DIR, sourceRegistry, type ArticleFixture } from './support.js';
 
@@ -15,7 +14,10 @@ beforeAll(async () => {
 
 async function load(seed: string): Promise<{ article: Article; fixture: ArticleFixture }> {
   const bytes = await readFile(join(SEEDS_DIR, seed));
-  const article = normalizeArticle(parseSeedFile(seed, bytes), { sources, log: silentLog });
+  // As a scan reads it: parsed, its outlet told by its URL's host, normalised.
+  const outcome = parseArchiveFile(seed, bytes, sources, silentLog);
+  if (!outcome.ok) throw new Error(outcome.error);
+  const { article } = outcome;
   return { article, fixture: await articleFixture(seed) };
 }
 
