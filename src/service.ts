@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import { StoreError } from './errors.js';
+import { StoreError, type SourceDefinitionError } from './errors.js';
 import { FullTextStage } from './fulltext/fullText.js';
 import { DEFAULT_HOST_LIMITS, HostLimiter } from './fulltext/hostLimiter.js';
 import { Ingest } from './ingest.js';
@@ -50,6 +50,8 @@ export interface Service {
   store: Store;
   ingest: Ingest;
   sources: SourceRegistry;
+  /** Definition files in the feeds folder that could not be used, each with its reason. */
+  definitionErrors: readonly SourceDefinitionError[];
   publisher: FeedPublisher;
   /** Rescans the archive and, where asked, fetches the live feeds; a call while one runs joins it. */
   refresh(options?: ServiceRefreshOptions): Promise<RefreshReport>;
@@ -219,7 +221,7 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
   }
 
   return {
-    config, store, ingest, sources, publisher, refresh, importFolder, stop, close, status,
+    config, store, ingest, sources, definitionErrors: definitions.errors, publisher, refresh, importFolder, stop, close, status,
     refreshing: () => running !== undefined,
     ready: () => loaded && store.healthy(),
     leading: () => leading === true,
