@@ -30,6 +30,7 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     status: () => service.status(),
     ready: () => service.ready(),
     metrics,
+    websub: service.websub,
     // An admin's refresh tries every feed now, as `npm run refresh` does, whatever their backoff.
     admin: config.adminToken
       ? { token: config.adminToken, refresh: () => service.refresh({ ignoreBackoff: true }), refreshing: () => service.refreshing(), log }
@@ -45,6 +46,7 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
   const address = server.address();
   log.info({ address, cron: config.cron, live: config.live }, 'serving');
+  service.startWebSub();
   if (config.live) service.refresh({ scheduled: true }).catch((err: unknown) => log.error({ err }, 'start-up refresh failed'));
   onShutdownSignals({ log, server, scheduler, service, exit: (code) => process.exit(code) });
 }
@@ -56,7 +58,7 @@ async function build(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     throw new ConfigError('build: --base-url (FEEDRELAY_BASE_URL) is required: feeds state their own absolute address');
   }
   const log = createLog(config.logLevel);
-  const service = await createService(config, log);
+  const service = await createService(config, log, { builtInHub: false });
   await service.refresh();
   const files = await buildSite(service.publisher, config.outDir, config.baseUrl);
   const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
