@@ -222,6 +222,19 @@ describe('WebSub hub, callbacks allowed on loopback', () => {
     expect(subscriber.posts()).toHaveLength(3);
   });
 
+  it('delivers nothing in a replica that does not hold the refresh lease', async () => {
+    await subscribe(`${base}/feed.xml`);
+    await hub.idle();
+    await hub.stop();
+    const follower = Object.assign(Object.create(service.store) as typeof service.store, { lead: () => Promise.resolve(false) });
+    hub = new WebSubHub({ store: follower, publisher: service.publisher, log: silentLog, baseUrl: undefined, allowPrivate: true, now: () => now });
+    hub.start();
+    await addArticle();
+    await hub.distribute();
+    await hub.idle();
+    expect(subscriber.posts()).toEqual([]);
+  });
+
   it('denies a topic this server does not publish, telling the callback why', async () => {
     for (const topic of ['https://example.org/feed.xml', `${base}/nosuch/feed.xml`, `${base}/feed.xml?limit=abc`, `${base}/opml.xml`]) {
       expect((await subscribe(topic)).status).toBe(202);
