@@ -253,6 +253,9 @@ export class WebSubHub {
 
   private async scan(): Promise<void> {
     const { store, log } = this.options;
+    // Asking for the lease only when there is something to deliver leaves replicas without
+    // subscribers exactly as they were: the schedule decides who leads.
+    if ((await store.subscriptions()).length === 0) return;
     if (!(await store.lead())) return;
     const expired = await store.expireSubscriptions(this.now());
     if (expired > 0) log.info({ expired }, 'websub: leases ended');
