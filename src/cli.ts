@@ -52,6 +52,7 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     status: () => service.status(),
     ready: () => service.ready(),
     metrics,
+    websub: service.websub,
     // An admin's refresh tries every feed now, as `npm run refresh` does, whatever their backoff.
     admin: config.adminToken
       ? { token: config.adminToken, refresh: () => service.refresh({ ignoreBackoff: true }), refreshing: () => service.refreshing(), log }
@@ -68,6 +69,7 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const address = server.address() as AddressInfo;
   log.info({ address, cron: config.cron, live: config.live }, 'serving');
   stderr.write(`${startupBanner({ version: pkg.version, articles: stored, address, host: config.host, baseUrl: config.baseUrl })}\n`);
+  service.startWebSub();
   if (config.live) service.refresh({ scheduled: true }).catch((err: unknown) => log.error({ err }, 'start-up refresh failed'));
   onShutdownSignals({ log, server, scheduler, service, exit });
 }
@@ -80,7 +82,7 @@ async function build(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   }
   const log = createLog(config.logLevel, stdout);
   for (const warning of warnings) log.warn(warning);
-  const service = await createService(config, log);
+  const service = await createService(config, log, { builtInHub: false });
   await service.refresh();
   const files = await buildSite(service.publisher, config.outDir, config.baseUrl);
   const bytes = files.reduce((sum, f) => sum + f.bytes, 0);

@@ -30,6 +30,10 @@ export interface Config {
   adminToken: string | undefined;
   /** The flag or variable each setting was given by (`--seeds`, `FEEDRELAY_DATA`); defaults are absent. */
   given: Partial<Record<keyof Config, string>>;
+  /** An external WebSub hub to announce and ping; undefined: the built-in hub at `<origin>/websub`. */
+  websubHub: string | undefined;
+  /** Lets WebSub callbacks be loopback or private addresses (tests, a LAN); off by default. */
+  websubAllowPrivate: boolean;
 }
 
 interface Option {
@@ -59,6 +63,8 @@ export const OPTIONS: readonly Option[] = [
   { key: 'pageDelayMs', flag: 'page-delay', env: 'FEEDRELAY_PAGE_DELAY', type: 'string', default: '1', describe: 'seconds between article-page requests to one host (full text)' },
   { key: 'pagesPerHost', flag: 'pages-per-host', env: 'FEEDRELAY_PAGES_PER_HOST', type: 'string', default: '2', describe: 'article pages fetched from one host at once' },
   { key: 'maxFeedBytes', flag: 'max-feed-bytes', env: 'FEEDRELAY_MAX_FEED_BYTES', type: 'string', default: '10485760', describe: 'largest feed body read, in bytes' },
+  { key: 'websubHub', flag: 'websub-hub', env: 'FEEDRELAY_WEBSUB_HUB', type: 'string', default: '', describe: 'external WebSub hub to announce and ping (else the built-in one at /websub)' },
+  { key: 'websubAllowPrivate', flag: 'websub-allow-private', env: 'FEEDRELAY_WEBSUB_ALLOW_PRIVATE', type: 'boolean', default: 'false', describe: 'allow WebSub callbacks on loopback and private addresses' },
 ];
 
 function bool(name: string, value: string): boolean {
@@ -105,6 +111,10 @@ function positive(name: string, value: string, integer: boolean): number {
 
 function baseUrl(name: string, value: string): string | undefined {
   if (value === '') return undefined;
+  return httpUrl(name, value).replace(/\/+$/, '');
+}
+
+function httpUrl(name: string, value: string): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -112,7 +122,7 @@ function baseUrl(name: string, value: string): string | undefined {
     throw new ConfigError(`${name}: not a URL: ${JSON.stringify(value)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name}: must be http(s): ${JSON.stringify(value)}`);
-  return url.href.replace(/\/+$/, '');
+  return url.href;
 }
 
 function databaseUrl(name: string, value: string): string | undefined {
@@ -215,6 +225,8 @@ function configFrom(values: Map<string, string>, env: Readonly<Record<string, st
   const pageDelay = get('pageDelayMs');
   const perHost = get('pagesPerHost');
   const database = get('databaseUrl');
+  const hub = get('websubHub');
+  const allowPrivate = get('websubAllowPrivate');
   return {
     port: port(p.name, p.value),
     host: host === '' ? undefined : host,
@@ -234,6 +246,8 @@ function configFrom(values: Map<string, string>, env: Readonly<Record<string, st
     pagesPerHost: positive(perHost.name, perHost.value, true),
     adminToken: adminToken(env[ADMIN_TOKEN_ENV]),
     given,
+    websubHub: hub.value === '' ? undefined : httpUrl(hub.name, hub.value),
+    websubAllowPrivate: bool(allowPrivate.name, allowPrivate.value),
   };
 }
 

@@ -95,3 +95,8 @@ export class StoreError extends FeedrelayError {
 export class RenderError extends FeedrelayError {
   override name = 'RenderError';
 }
+
+/** A WebSub request the hub refuses: a bad parameter or a callback it will not call. */
+export class WebSubError extends RequestParameterError {
+  override name = 'WebSubError';
+}

@@ -39,6 +39,7 @@ export function renderAtom(view: FeedView): string {
     text('subtitle', view.description),
     element('updated', formatRfc3339(view.updated)),
     emptyElement('link', { rel: 'self', type: 'application/atom+xml', href: view.selfUrl }),
+    view.hub ? emptyElement('link', { rel: 'hub', href: view.hub }) : '',
     emptyElement('link', { rel: 'alternate', type: 'text/html', href: serializedUrl(view.homeUrl) }),
     pageLinks(view),
     // Extension elements must precede the entries (RFC 4287 §4.1.1's grammar).

@@ -48,6 +48,8 @@ export interface FeedView {
   homeUrl: string;
   /** The URL this document is served at, for self links. */
   selfUrl: string;
+  /** The WebSub hub (W3C WebSub §4) announced for this feed, if any. */
+  hub?: string;
   /** The feed-level language, where all its articles share one. */
   language?: string;
   /**

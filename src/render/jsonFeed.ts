@@ -31,6 +31,7 @@ export function renderJsonFeed(view: FeedView): string {
     // JSON Feed 1.1 pagination: next_url leads to older items, as prev-archive does in RFC 5005.
     next_url: view.pages?.next ?? view.pages?.prevArchive,
     language: view.language,
+    hubs: view.hub ? [{ type: 'WebSub', url: view.hub }] : undefined,
     authors: [{ name: 'feedrelay' }],
     items: view.items.map((a) => item(a, view)),
   };

@@ -82,6 +82,8 @@ export interface PublisherOptions {
    * on the first request for a conversion and stops on close.
    */
   convert?: ConvertTexts;
+  /** The WebSub hub feeds announce, from the origin they are served under; none without it. */
+  hub?: (origin: string) => string;
 }
 
 /**
@@ -310,6 +312,7 @@ export class FeedPublisher {
       description: info.description,
       homeUrl: def ? def.url : `${origin}/`,
       selfUrl: `${origin}${feedPath(ref.key, ref.format, ref.page)}${selfQuery(query)}`,
+      ...(this.options.hub ? { hub: this.options.hub(origin) } : {}),
       language: filter.lang ?? only ?? 'zh',
       updated: lastChange(items),
       items,
@@ -432,7 +435,9 @@ export class FeedPublisher {
     if (ref.kind === 'feed') {
       const { view, expires } = await this.feed(ref, origin, query);
       const body = Buffer.from(FORMATS[ref.format].render(view), 'utf8');
-      return new RenderedDocument(body, FORMATS[ref.format].contentType, view.updated > PLAUSIBLE_FROM ? view.updated : 0, {}, expires);
+      // WebSub §4: discovery in the headers too, for formats and clients that never parse the body.
+      const links: Record<string, string> = view.hub ? { Link: `<${view.hub}>; rel="hub", <${view.selfUrl}>; rel="self"` } : {};
+      return new RenderedDocument(body, FORMATS[ref.format].contentType, view.updated > PLAUSIBLE_FROM ? view.updated : 0, links, expires);
     }
     if (ref.kind === 'article') return this.renderArticle(ref.id, origin);
     if (ref.kind === 'opml') return this.renderOpmlDocument(origin, parsePageConversion(query));

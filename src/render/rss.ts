@@ -52,6 +52,7 @@ export function renderRss(view: FeedView): string {
     element('link', serializedUrl(view.homeUrl)),
     rssHtmlTextElement('description', view.description),
     emptyElement('atom:link', { href: view.selfUrl, rel: 'self', type: 'application/rss+xml' }),
+    view.hub ? emptyElement('atom:link', { href: view.hub, rel: 'hub' }) : '',
     pageLinks(view),
     view.archive ? '<fh:archive/>' : '',
     view.language ? element('language', view.language) : '',

@@ -6,8 +6,8 @@ import type { FeedState } from './feedState.js';
 import type { FullTextCounts, PendingFullText } from './fullTextState.js';
 import { MIGRATIONS_TABLE, migrationsFor } from './migrations.js';
 import { indexEntry, searchPlan, searchText, SEARCH_TEXT_VERSION, type IndexEntry, type SearchPlan } from './search.js';
-import { articleFromRow, articleParams, ARTICLE_COLUMNS, ARTICLE_SELECT, feedStateFromJson, type ArticleRow } from './rows.js';
-import type { ArticleFilter, ContentUpdate, FileMark, InsertResult, Store } from './store.js';
+import { articleFromRow, articleParams, ARTICLE_COLUMNS, ARTICLE_SELECT, feedStateFromJson, subscriptionFromRow, type ArticleRow, type SubscriptionRow } from './rows.js';
+import type { ArticleFilter, ContentUpdate, FileMark, InsertResult, Store, Subscription } from './store.js';
 
 /**
  * Advisory lock keys, (namespace, key), for pg_advisory_xact_lock: taken inside a transaction,
@@ -156,6 +156,7 @@ export class PostgresStore implements Store {
   private reachable = true;
   /** The connection that holds the refresh lease (a session advisory lock), while this process holds it. */
   private leaseClient: pg.Client | undefined;
+  private leading: Promise<boolean> | undefined;
 
   private constructor(
     readonly location: string,
@@ -221,7 +222,16 @@ export class PostgresStore implements Store {
    * transaction-mode pooler. The lock goes when that connection does, so a replica killed with
    * SIGKILL frees it at once and the next tick elsewhere takes it.
    */
-  async lead(): Promise<boolean> {
+  lead(): Promise<boolean> {
+    // One attempt at a time: two at once would open two sessions, and the second would find the
+    // first's lock taken and report another replica as the holder.
+    this.leading ??= this.tryLead().finally(() => {
+      this.leading = undefined;
+    });
+    return this.leading;
+  }
+
+  private async tryLead(): Promise<boolean> {
     if (this.closed) return false;
     if (this.leaseClient) return true;
     const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'feedrelay lease' });
@@ -651,6 +661,31 @@ export class PostgresStore implements Store {
 
   async setMeta(key: string, value: string): Promise<void> {
     await this.query('writing meta', 'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+
+  async saveSubscription(sub: Subscription): Promise<void> {
+    await this.query('saving a subscription',
+      `INSERT INTO websub_subscriptions (callback, topic, secret, lease_seconds, expires, delivered_etag) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (callback, topic) DO UPDATE SET secret = excluded.secret, lease_seconds = excluded.lease_seconds, expires = excluded.expires, delivered_etag = excluded.delivered_etag`,
+      [sub.callback, sub.topic, sub.secret ?? null, sub.leaseSeconds, sub.expires, sub.deliveredEtag ?? null]);
+  }
+
+  async removeSubscription(callback: string, topic: string): Promise<boolean> {
+    const rows = await this.query('removing a subscription', 'DELETE FROM websub_subscriptions WHERE callback = $1 AND topic = $2 RETURNING 1 AS n', [callback, topic]);
+    return rows.length > 0;
+  }
+
+  async subscriptions(): Promise<Subscription[]> {
+    // COLLATE "C": the same order as SQLite's byte order.
+    return (await this.query<SubscriptionRow>('reading subscriptions', 'SELECT * FROM websub_subscriptions ORDER BY topic COLLATE "C", callback COLLATE "C"')).map(subscriptionFromRow);
+  }
+
+  async expireSubscriptions(now: number): Promise<number> {
+    return (await this.query('expiring subscriptions', 'DELETE FROM websub_subscriptions WHERE expires <= $1 RETURNING 1 AS n', [now])).length;
+  }
+
+  async markDelivered(callback: string, topic: string, etag: string): Promise<void> {
+    await this.query('recording a delivery', 'UPDATE websub_subscriptions SET delivered_etag = $1 WHERE callback = $2 AND topic = $3', [etag, callback, topic]);
   }
 
   /** Ends the pool and the LISTEN connection; a second call does nothing. */

@@ -1,5 +1,6 @@
 import type { Article, Language } from '../model.js';
 import { readFeedState, type FeedState } from './feedState.js';
+import type { Subscription } from './store.js';
 
 /** An `articles` row as both engines return it (PostgreSQL's BIGINT comes back as a string). */
 export interface ArticleRow {
@@ -77,4 +78,25 @@ export function feedStateFromJson(json: string): FeedState | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A websub_subscriptions row as either engine returns it (PostgreSQL gives BIGINT as a string). */
+export interface SubscriptionRow {
+  callback: string;
+  topic: string;
+  secret: string | null;
+  lease_seconds: number | string;
+  expires: number | string;
+  delivered_etag: string | null;
+}
+
+export function subscriptionFromRow(row: SubscriptionRow): Subscription {
+  return {
+    callback: row.callback,
+    topic: row.topic,
+    ...(row.secret !== null ? { secret: row.secret } : {}),
+    leaseSeconds: Number(row.lease_seconds),
+    expires: Number(row.expires),
+    ...(row.delivered_etag !== null ? { deliveredEtag: row.delivered_etag } : {}),
+  };
 }

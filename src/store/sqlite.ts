@@ -7,8 +7,8 @@ import type { FeedState } from './feedState.js';
 import type { FullTextCounts, PendingFullText } from './fullTextState.js';
 import { MIGRATIONS_TABLE, migrationsFor } from './migrations.js';
 import { indexEntry, searchPlan, searchText, SEARCH_TEXT_VERSION, type SearchPlan } from './search.js';
-import { articleFromRow, articleParams, ARTICLE_COLUMNS, ARTICLE_SELECT, feedStateFromJson, wellFormed, type ArticleRow } from './rows.js';
-import type { ArticleFilter, ContentUpdate, FileMark, InsertResult, Store } from './store.js';
+import { articleFromRow, articleParams, ARTICLE_COLUMNS, ARTICLE_SELECT, feedStateFromJson, subscriptionFromRow, wellFormed, type ArticleRow, type SubscriptionRow } from './rows.js';
+import type { ArticleFilter, ContentUpdate, FileMark, InsertResult, Store, Subscription } from './store.js';
 
 /**
  * How the database file is opened. WAL lets readers go on while a refresh writes; with
@@ -392,6 +392,34 @@ export class SqliteStore implements Store {
   setMeta(key: string, value: string): Promise<void> {
     return this.run('writing meta', () => {
       this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    });
+  }
+
+  saveSubscription(sub: Subscription): Promise<void> {
+    return this.run('saving a subscription', () => {
+      this.db.prepare(`INSERT INTO websub_subscriptions (callback, topic, secret, lease_seconds, expires, delivered_etag) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (callback, topic) DO UPDATE SET secret = excluded.secret, lease_seconds = excluded.lease_seconds, expires = excluded.expires, delivered_etag = excluded.delivered_etag`)
+        .run(sub.callback, sub.topic, sub.secret ?? null, sub.leaseSeconds, sub.expires, sub.deliveredEtag ?? null);
+    });
+  }
+
+  removeSubscription(callback: string, topic: string): Promise<boolean> {
+    return this.run('removing a subscription', () =>
+      this.db.prepare('DELETE FROM websub_subscriptions WHERE callback = ? AND topic = ?').run(callback, topic).changes > 0);
+  }
+
+  subscriptions(): Promise<Subscription[]> {
+    return this.run('reading subscriptions', () =>
+      this.db.prepare<[], SubscriptionRow>('SELECT * FROM websub_subscriptions ORDER BY topic, callback').all().map(subscriptionFromRow));
+  }
+
+  expireSubscriptions(now: number): Promise<number> {
+    return this.run('expiring subscriptions', () => this.db.prepare('DELETE FROM websub_subscriptions WHERE expires <= ?').run(now).changes);
+  }
+
+  markDelivered(callback: string, topic: string, etag: string): Promise<void> {
+    return this.run('recording a delivery', () => {
+      this.db.prepare('UPDATE websub_subscriptions SET delivered_etag = ? WHERE callback = ? AND topic = ?').run(etag, callback, topic);
     });
   }
 

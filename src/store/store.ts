@@ -69,7 +69,31 @@ export interface Store {
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
 
+  /** Adds a WebSub subscription, or replaces the one for its callback and topic. */
+  saveSubscription(subscription: Subscription): Promise<void>;
+  /** Removes the subscription of `callback` to `topic`; false when there was none. */
+  removeSubscription(callback: string, topic: string): Promise<boolean>;
+  /** Every subscription, by topic then callback. */
+  subscriptions(): Promise<Subscription[]>;
+  /** Removes the subscriptions whose lease ended at or before `now` (epoch ms); returns how many. */
+  expireSubscriptions(now: number): Promise<number>;
+  /** Records the ETag of the document last delivered to a subscription. */
+  markDelivered(callback: string, topic: string, etag: string): Promise<void>;
+
   close(): Promise<void>;
+}
+
+/** A verified WebSub subscription (W3C WebSub §5.1, §5.3). */
+export interface Subscription {
+  callback: string;
+  topic: string;
+  /** For X-Hub-Signature; at most 200 bytes (§5.1). */
+  secret?: string;
+  leaseSeconds: number;
+  /** Epoch ms at which the lease ends. */
+  expires: number;
+  /** ETag of the document last delivered, if any. */
+  deliveredEtag?: string;
 }
 
 export type InsertResult = { result: 'added'; arrival: number } | { result: 'duplicate' };

@@ -90,7 +90,8 @@ describe('npm run build', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const config = parseConfig(['--data', data, '--base-url', 'https://relay.example'], {});
-    const service = await createService(config, silentLog);
+    // A static site has no /websub: build announces no built-in hub, so neither does this service.
+    const service = await createService(config, silentLog, { builtInHub: false });
     try {
       await service.refresh();
       for (const path of ['/', '/feed.xml', '/voa/atom.xml', '/archive/1/feed.json', '/opml.xml', '/articles/19ed2a19392a531b.html']) {

@@ -275,6 +275,40 @@ export function storeContract(engine: string, harness: ContractHarness): void {
       });
     });
 
+    describe('WebSub subscriptions', () => {
+      const sub = (callback: string, topic: string, expires: number) => ({ callback, topic, leaseSeconds: 60, expires });
+
+      it('adds, replaces and lists subscriptions by topic then callback', async () => {
+        await store.saveSubscription(sub('http://b.example/cb', 'http://x/feeds/all.xml', 2_000));
+        await store.saveSubscription({ ...sub('http://a.example/cb', 'http://x/feeds/all.xml', 1_000), secret: 's3cret' });
+        await store.saveSubscription(sub('http://b.example/cb', 'http://x/feeds/all.xml', 5_000));
+        expect(await store.subscriptions()).toEqual([
+          { ...sub('http://a.example/cb', 'http://x/feeds/all.xml', 1_000), secret: 's3cret' },
+          sub('http://b.example/cb', 'http://x/feeds/all.xml', 5_000),
+        ]);
+      });
+
+      it('records the ETag last delivered', async () => {
+        await store.saveSubscription(sub('http://a.example/cb', 't', 1_000));
+        await store.markDelivered('http://a.example/cb', 't', '"abc"');
+        expect((await store.subscriptions())[0]?.deliveredEtag).toBe('"abc"');
+      });
+
+      it('removes one subscription, saying whether it existed', async () => {
+        await store.saveSubscription(sub('http://a.example/cb', 't', 1_000));
+        expect(await store.removeSubscription('http://a.example/cb', 't')).toBe(true);
+        expect(await store.removeSubscription('http://a.example/cb', 't')).toBe(false);
+        expect(await store.subscriptions()).toEqual([]);
+      });
+
+      it('expires the leases ended at or before now', async () => {
+        await store.saveSubscription(sub('http://a.example/cb', 't', 1_000));
+        await store.saveSubscription(sub('http://b.example/cb', 't', 1_001));
+        expect(await store.expireSubscriptions(1_000)).toBe(1);
+        expect((await store.subscriptions()).map((s) => s.callback)).toEqual(['http://b.example/cb']);
+      });
+    });
+
     describe('changes', () => {
       it('tells its listeners of its own writes at once', async () => {
         let calls = 0;
