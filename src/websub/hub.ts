@@ -89,6 +89,11 @@ export function parseHubRequest(form: Record<string, unknown>): HubRequest {
   return { mode, callback, topic, leaseSeconds, ...(secret ? { secret } : {}) };
 }
 
+/** A subscriber's failure in one line: a TLS error object carries whole certificates. */
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
 /** §7: the signature a subscriber checks against its secret. */
 export function signature(secret: string, body: Buffer): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -110,6 +115,8 @@ export class WebSubHub {
   private rescan = false;
   private stopped = false;
   private readonly tasks = new Set<Promise<unknown>>();
+  /** Cuts requests to callbacks short at shutdown. */
+  private readonly halt = new AbortController();
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: HubOptions) {
@@ -126,6 +133,7 @@ export class WebSubHub {
   /** Stops delivering, drops what is queued and waits for requests under way. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halt.abort();
     this.unsubscribe?.();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -142,7 +150,7 @@ export class WebSubHub {
     const req = parseHubRequest(form);
     const target = await checkCallback(req.callback, this.options.allowPrivate, this.options.resolve);
     this.track(this.verify(req, target, origin).catch((err: unknown) => {
-      this.options.log.warn({ err, callback: req.callback, topic: req.topic }, 'websub: verification failed');
+      this.options.log.warn({ reason: reasonOf(err), callback: req.callback, topic: req.topic }, 'websub: verification failed');
     }));
   }
 
@@ -224,7 +232,7 @@ export class WebSubHub {
   private call(target: CheckedAddress, method: 'GET', params: Record<string, string>): Promise<CallbackResponse> {
     const url = new URL(target.url);
     for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
-    return requestCallback({ method, url, target, timeoutMs: this.timeoutMs });
+    return requestCallback({ method, url, target, timeoutMs: this.timeoutMs, signal: this.halt.signal });
   }
 
   /**
@@ -303,9 +311,9 @@ export class WebSubHub {
         Link: `<${d.hubUrl}>; rel="hub", <${d.selfUrl}>; rel="self"`,
       };
       if (sub.secret !== undefined) headers['X-Hub-Signature'] = signature(sub.secret, doc.body);
-      status = (await requestCallback({ method: 'POST', url: target.url, target, headers, body: doc.body, timeoutMs: this.timeoutMs })).status;
+      status = (await requestCallback({ method: 'POST', url: target.url, target, headers, body: doc.body, timeoutMs: this.timeoutMs, signal: this.halt.signal })).status;
     } catch (err) {
-      log.warn({ err, callback: sub.callback, topic: sub.topic, attempt: d.attempt + 1 }, 'websub: delivery failed');
+      log.warn({ reason: reasonOf(err), callback: sub.callback, topic: sub.topic, attempt: d.attempt + 1 }, 'websub: delivery failed');
     }
     if (status >= 200 && status <= 299) {
       await store.markDelivered(sub.callback, sub.topic, doc.etag);
