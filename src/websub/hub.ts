@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { WebSubError } from '../errors.js';
+import { WebSubBusyError, WebSubError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { RenderedDocument } from '../render/document.js';
 import type { FeedPublisher } from '../render/publisher.js';
@@ -26,6 +26,11 @@ export const MAX_SUBSCRIPTIONS_PER_HOST = 100;
 export const MAX_SUBSCRIPTIONS = 10_000;
 /** Deliveries waiting; past this a change is skipped for a callback (its next change catches up). */
 export const MAX_QUEUE = 1_000;
+/**
+ * Verifications under way at once; past this a request is a 429. Each request makes the hub send
+ * a GET to a URL a stranger chose: this bounds how hard the hub can be made to knock elsewhere.
+ */
+export const MAX_PENDING_VERIFICATIONS = 50;
 /** Deliveries in flight at once. */
 export const CONCURRENCY = 4;
 /** A callback gets this long to answer (§5.3 verification, §7 delivery). */
@@ -111,6 +116,7 @@ export class WebSubHub {
   private readonly queue = new Map<string, Delivery>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private active = 0;
+  private verifying = 0;
   private scanning: Promise<void> | undefined;
   private rescan = false;
   private stopped = false;
@@ -149,8 +155,12 @@ export class WebSubHub {
   async request(form: Record<string, unknown>, origin: string): Promise<void> {
     const req = parseHubRequest(form);
     const target = await checkCallback(req.callback, this.options.allowPrivate, this.options.resolve);
+    if (this.verifying >= MAX_PENDING_VERIFICATIONS) throw new WebSubBusyError('the hub is verifying as many subscriptions as it can; retry later');
+    this.verifying += 1;
     this.track(this.verify(req, target, origin).catch((err: unknown) => {
       this.options.log.warn({ reason: reasonOf(err), callback: req.callback, topic: req.topic }, 'websub: verification failed');
+    }).finally(() => {
+      this.verifying -= 1;
     }));
   }
 
