@@ -100,3 +100,8 @@ export class RenderError extends FeedrelayError {
 export class WebSubError extends RequestParameterError {
   override name = 'WebSubError';
 }
+
+/** The hub has as many verifications under way as it takes; the subscriber should retry later. */
+export class WebSubBusyError extends FeedrelayError {
+  override name = 'WebSubBusyError';
+}

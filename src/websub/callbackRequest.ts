@@ -20,6 +20,8 @@ export interface CallbackRequest {
   headers?: Record<string, string>;
   body?: Buffer;
   timeoutMs: number;
+  /** Aborts the request early (shutdown). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -39,7 +41,7 @@ export function requestCallback(request: CallbackRequest): Promise<CallbackRespo
       method: request.method,
       lookup: pinned,
       headers: { 'User-Agent': 'feedrelay WebSub hub', ...request.headers, ...(request.body ? { 'Content-Length': String(request.body.length) } : {}) },
-      signal: AbortSignal.timeout(request.timeoutMs),
+      signal: request.signal ? AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)]) : AbortSignal.timeout(request.timeoutMs),
     }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;

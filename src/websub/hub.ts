@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { WebSubError } from '../errors.js';
+import { WebSubBusyError, WebSubError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { RenderedDocument } from '../render/document.js';
 import type { FeedPublisher } from '../render/publisher.js';
@@ -26,6 +26,11 @@ export const MAX_SUBSCRIPTIONS_PER_HOST = 100;
 export const MAX_SUBSCRIPTIONS = 10_000;
 /** Deliveries waiting; past this a change is skipped for a callback (its next change catches up). */
 export const MAX_QUEUE = 1_000;
+/**
+ * Verifications under way at once; past this a request is a 429. Each request makes the hub send
+ * a GET to a URL a stranger chose: this bounds how hard the hub can be made to knock elsewhere.
+ */
+export const MAX_PENDING_VERIFICATIONS = 50;
 /** Deliveries in flight at once. */
 export const CONCURRENCY = 4;
 /** A callback gets this long to answer (§5.3 verification, §7 delivery). */
@@ -89,6 +94,11 @@ export function parseHubRequest(form: Record<string, unknown>): HubRequest {
   return { mode, callback, topic, leaseSeconds, ...(secret ? { secret } : {}) };
 }
 
+/** A subscriber's failure in one line: a TLS error object carries whole certificates. */
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
 /** §7: the signature a subscriber checks against its secret. */
 export function signature(secret: string, body: Buffer): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -106,10 +116,13 @@ export class WebSubHub {
   private readonly queue = new Map<string, Delivery>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private active = 0;
+  private verifying = 0;
   private scanning: Promise<void> | undefined;
   private rescan = false;
   private stopped = false;
   private readonly tasks = new Set<Promise<unknown>>();
+  /** Cuts requests to callbacks short at shutdown. */
+  private readonly halt = new AbortController();
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: HubOptions) {
@@ -126,6 +139,7 @@ export class WebSubHub {
   /** Stops delivering, drops what is queued and waits for requests under way. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halt.abort();
     this.unsubscribe?.();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -141,8 +155,12 @@ export class WebSubHub {
   async request(form: Record<string, unknown>, origin: string): Promise<void> {
     const req = parseHubRequest(form);
     const target = await checkCallback(req.callback, this.options.allowPrivate, this.options.resolve);
+    if (this.verifying >= MAX_PENDING_VERIFICATIONS) throw new WebSubBusyError('the hub is verifying as many subscriptions as it can; retry later');
+    this.verifying += 1;
     this.track(this.verify(req, target, origin).catch((err: unknown) => {
-      this.options.log.warn({ err, callback: req.callback, topic: req.topic }, 'websub: verification failed');
+      this.options.log.warn({ reason: reasonOf(err), callback: req.callback, topic: req.topic }, 'websub: verification failed');
+    }).finally(() => {
+      this.verifying -= 1;
     }));
   }
 
@@ -224,7 +242,7 @@ export class WebSubHub {
   private call(target: CheckedAddress, method: 'GET', params: Record<string, string>): Promise<CallbackResponse> {
     const url = new URL(target.url);
     for (const [k, v] of Object.entries(params)) url.searchParams.append(k, v);
-    return requestCallback({ method, url, target, timeoutMs: this.timeoutMs });
+    return requestCallback({ method, url, target, timeoutMs: this.timeoutMs, signal: this.halt.signal });
   }
 
   /**
@@ -303,9 +321,9 @@ export class WebSubHub {
         Link: `<${d.hubUrl}>; rel="hub", <${d.selfUrl}>; rel="self"`,
       };
       if (sub.secret !== undefined) headers['X-Hub-Signature'] = signature(sub.secret, doc.body);
-      status = (await requestCallback({ method: 'POST', url: target.url, target, headers, body: doc.body, timeoutMs: this.timeoutMs })).status;
+      status = (await requestCallback({ method: 'POST', url: target.url, target, headers, body: doc.body, timeoutMs: this.timeoutMs, signal: this.halt.signal })).status;
     } catch (err) {
-      log.warn({ err, callback: sub.callback, topic: sub.topic, attempt: d.attempt + 1 }, 'websub: delivery failed');
+      log.warn({ reason: reasonOf(err), callback: sub.callback, topic: sub.topic, attempt: d.attempt + 1 }, 'websub: delivery failed');
     }
     if (status >= 200 && status <= 299) {
       await store.markDelivered(sub.callback, sub.topic, doc.etag);

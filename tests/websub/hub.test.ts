@@ -8,7 +8,7 @@ import { parseConfig } from '../../src/config.js';
 import { silentLog } from '../../src/log.js';
 import { createApp } from '../../src/serve/app.js';
 import { createService, type Service } from '../../src/service.js';
-import { WebSubHub } from '../../src/websub/hub.js';
+import { MAX_PENDING_VERIFICATIONS, WebSubHub } from '../../src/websub/hub.js';
 import { copySeeds, FEEDS_DIR, removeDir, tempDir } from '../seedArchive/support.js';
 
 /** A seed dropped into the folder after start: the change that makes the hub deliver. */
@@ -32,6 +32,8 @@ interface Received {
 class Subscriber {
   readonly received: Received[] = [];
   echo = true;
+  /** Leaves verification requests unanswered. */
+  hang = false;
   deliveryStatus: () => number = () => 200;
   private server!: Server;
   base = '';
@@ -44,6 +46,7 @@ class Subscriber {
         const url = new URL(req.url ?? '/', this.base);
         this.received.push({ method: req.method ?? '', url, headers: req.headers, body: Buffer.concat(chunks) });
         if (req.method === 'GET') {
+          if (this.hang) return;
           res.writeHead(200, { 'Content-Type': 'text/plain' });
           res.end(this.echo ? (url.searchParams.get('hub.challenge') ?? '') : 'no');
           return;
@@ -245,6 +248,14 @@ describe('WebSub hub, callbacks allowed on loopback', () => {
     expect(denials[0]?.url.searchParams.get('hub.reason')).toMatch(/not a feed this server publishes/);
     expect(subscriber.gets('subscribe')).toEqual([]);
     expect(await service.store.subscriptions()).toEqual([]);
+  });
+
+  it('answers 429 while as many verifications as it takes are under way', async () => {
+    subscriber.hang = true;
+    const statuses: number[] = [];
+    for (let i = 0; i <= MAX_PENDING_VERIFICATIONS; i++) statuses.push((await subscribe(`${base}/feed.xml?limit=${i + 1}`)).status);
+    expect(statuses.slice(0, -1).every((s) => s === 202)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
   });
 
   it('answers 400 naming a bad parameter', async () => {
