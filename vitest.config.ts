@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SkipSummaryReporter from './tests/support/skipSummary.js';
 
 export default defineConfig({
   test: {
@@ -7,5 +8,7 @@ export default defineConfig({
     globalSetup: ['tests/support/postgres.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // The default output, then one line naming the checks that were skipped (tests/support/checks.ts).
+    reporters: ['default', new SkipSummaryReporter()],
   },
 });

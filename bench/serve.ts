@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
@@ -34,6 +34,8 @@ export async function benchServe(seconds: number): Promise<ServeRow[]> {
   const root = await mkdtemp(join(tmpdir(), 'feedrelay-bench-serve-'));
   const seeds = join(root, 'seeds');
   await generateArchive(join(ROOT, 'seeds'), seeds, 50);
+  await mkdir(join(root, 'data')); // a --data folder must exist
+
   const port = await freePort();
   const server = spawnTs('src/cli.ts', ['serve', '--port', String(port), '--host', '127.0.0.1', '--seeds', seeds,
     '--data', join(root, 'data'), '--feeds', join(ROOT, 'feeds'), '--log-level', 'silent'], { stdio: 'ignore' });

@@ -16,15 +16,17 @@ export function fileForPath(outDir: string, path: string): string {
 }
 
 /**
- * Writes every document the server publishes (feeds with all their archive pages, the index page,
- * OPML) under `outDir`, byte for byte what `serve` answers for the same origin. Each file is
- * written beside its target and renamed over it, so a host serving the folder never sees half a
- * file; its mtime is the document's Last-Modified, which static servers pass on.
+ * Writes every document the server publishes (feeds with all their archive pages, the index page
+ * and the pages of the articles it lists, OPML) under `outDir`, byte for byte what `serve`
+ * answers for the same origin, except that the index page offers no filters or search: a static
+ * host ignores query strings. Each file is written beside its target and renamed over it, so a
+ * host serving the folder never sees half a file; its mtime is the document's Last-Modified,
+ * which static servers pass on.
  */
 export async function buildSite(publisher: FeedPublisher, outDir: string, origin: string): Promise<BuiltFile[]> {
   const built: BuiltFile[] = [];
   for (const path of await publisher.paths()) {
-    const doc = await publisher.document(origin, path, '');
+    const doc = await publisher.document(origin, path, '', { static: true });
     if (!doc) throw new Error(`build: ${path} is listed but not published`);
     const file = fileForPath(outDir, path);
     await mkdir(dirname(file), { recursive: true });

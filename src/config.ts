@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import cron from 'node-cron';
+import { parseCron } from './cronExpression.js';
 import { ConfigError } from './errors.js';
 import { isPostgresUrl, maskPassword } from './store/databaseUrl.js';
 
@@ -29,6 +28,8 @@ export interface Config {
   pagesPerHost: number;
   /** Bearer token for the admin routes; without one they do not exist. */
   adminToken: string | undefined;
+  /** The flag or variable each setting was given by (`--seeds`, `FEEDRELAY_DATA`); defaults are absent. */
+  given: Partial<Record<keyof Config, string>>;
   /** An external WebSub hub to announce and ping; undefined: the built-in hub at `<origin>/websub`. */
   websubHub: string | undefined;
   /** Lets WebSub callbacks be loopback or private addresses (tests, a LAN); off by default. */
@@ -47,7 +48,7 @@ interface Option {
 /** The configuration table: README's table is this list. */
 export const OPTIONS: readonly Option[] = [
   { key: 'port', flag: 'port', env: 'PORT', type: 'string', default: '8080', describe: 'HTTP port' },
-  { key: 'host', flag: 'host', env: 'HOST', type: 'string', default: '', describe: 'interface to listen on (all when empty)' },
+  { key: 'host', flag: 'host', env: 'HOST', type: 'string', default: '', describe: 'interface to listen on; all when empty' },
   { key: 'cron', flag: 'cron', env: 'REFRESH_CRON', type: 'string', default: '*/15 * * * *', describe: 'refresh schedule (cron syntax)' },
   { key: 'seedsDir', flag: 'seeds', env: 'FEEDRELAY_SEEDS', type: 'string', default: 'seeds', describe: 'archive folder, rescanned on every refresh' },
   { key: 'feedsDir', flag: 'feeds', env: 'FEEDRELAY_FEEDS', type: 'string', default: 'feeds', describe: 'source definitions, one JSON file per outlet' },
@@ -56,7 +57,7 @@ export const OPTIONS: readonly Option[] = [
   { key: 'live', flag: 'live', env: 'FEEDRELAY_LIVE', type: 'boolean', default: 'false', describe: 'fetch the outlets\' live feeds' },
   { key: 'baseUrl', flag: 'base-url', env: 'FEEDRELAY_BASE_URL', type: 'string', default: '', describe: 'public address for self links (else taken from each request)' },
   { key: 'trustProxy', flag: 'trust-proxy', env: 'FEEDRELAY_TRUST_PROXY', type: 'boolean', default: 'false', describe: 'honour X-Forwarded-Proto and X-Forwarded-Host' },
-  { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', type: 'string', default: 'info', describe: 'pino log level' },
+  { key: 'logLevel', flag: 'log-level', env: 'LOG_LEVEL', type: 'string', default: 'info', describe: 'log level: fatal, error, warn, info, debug, trace or silent' },
   { key: 'outDir', flag: 'out', env: 'FEEDRELAY_OUT', type: 'string', default: 'dist', describe: 'where build writes the static site' },
   { key: 'fetchTimeoutMs', flag: 'fetch-timeout', env: 'FEEDRELAY_FETCH_TIMEOUT', type: 'string', default: '15', describe: 'seconds one feed request may take, body included' },
   { key: 'pageDelayMs', flag: 'page-delay', env: 'FEEDRELAY_PAGE_DELAY', type: 'string', default: '1', describe: 'seconds between article-page requests to one host (full text)' },
@@ -76,6 +77,22 @@ function port(name: string, value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535) throw new ConfigError(`${name}: expected a port number 0-65535, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/** pino's levels (pino.levels.values), and `silent`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function logLevel(name: string, value: string): string {
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name}: expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function cronExpression(name: string, value: string): string {
+  const parsed = parseCron(value);
+  if (!parsed.ok) throw new ConfigError(`${name}: ${JSON.stringify(value)} is not a cron expression: ${parsed.reason}`);
+  return value;
 }
 
 function nonNegative(name: string, value: string): number {
@@ -138,6 +155,39 @@ function adminToken(value: string | undefined): string | undefined {
   return value;
 }
 
+/**
+ * Reads `--name value`, `--name=value` and, for switches, `--name`. A value may start with `-`
+ * (`--port -1` is a bad port, not a missing one); one starting with `--` is taken for the next
+ * option, so a forgotten value is named as such.
+ */
+function readFlags(argv: readonly string[], allowPositionals: boolean): { values: Map<string, string>; args: string[] } {
+  const values = new Map<string, string>();
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (allowPositionals && !arg.startsWith('-')) {
+      args.push(arg);
+      continue;
+    }
+    if (!arg.startsWith('--') || arg === '--') {
+      throw new ConfigError(`unexpected argument ${JSON.stringify(arg)}: options are --name value (--help lists them)`);
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    const option = OPTIONS.find((o) => o.flag === flag);
+    if (!option) throw new ConfigError(`--${flag}: unknown option (--help lists them)`);
+    if (eq !== -1) values.set(flag, arg.slice(eq + 1));
+    else if (option.type === 'boolean') values.set(flag, 'true');
+    else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new ConfigError(`--${flag}: expected a value (${option.describe})`);
+      values.set(flag, next);
+      i += 1;
+    }
+  }
+  return { values, args };
+}
+
 /** Flags win over variables, variables over defaults. Throws ConfigError naming the parameter. */
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
   return parseCommandLine(argv, env, false).config;
@@ -149,32 +199,22 @@ export function parseCommandLine(
   env: Readonly<Record<string, string | undefined>>,
   allowPositionals = true,
 ): { config: Config; args: string[] } {
-  let values: Record<string, string | boolean | undefined>;
-  let args: string[];
-  try {
-    ({ values, positionals: args } = parseArgs({
-      args: [...argv],
-      options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.type }])),
-      strict: true,
-      allowPositionals,
-    }));
-  } catch (err) {
-    throw new ConfigError((err as Error).message);
-  }
+  const { values, args } = readFlags(argv, allowPositionals);
   return { config: configFrom(values, env), args };
 }
 
-function configFrom(values: Record<string, string | boolean | undefined>, env: Readonly<Record<string, string | undefined>>): Config {
+function configFrom(values: Map<string, string>, env: Readonly<Record<string, string | undefined>>): Config {
+  const given: Config['given'] = {};
   const raw = (o: Option): { name: string; value: string } => {
-    const flag = values[o.flag];
-    if (flag !== undefined) return { name: `--${o.flag}`, value: String(flag) };
+    const flag = values.get(o.flag);
+    if (flag !== undefined) return { name: (given[o.key] = `--${o.flag}`), value: flag };
     const fromEnv = env[o.env];
-    if (fromEnv !== undefined) return { name: o.env, value: fromEnv };
+    if (fromEnv !== undefined) return { name: (given[o.key] = o.env), value: fromEnv };
     return { name: `--${o.flag}`, value: o.default };
   };
   const get = (key: keyof Config): { name: string; value: string } => raw(OPTIONS.find((o) => o.key === key)!);
   const cronSpec = get('cron');
-  if (!cron.validate(cronSpec.value)) throw new ConfigError(`${cronSpec.name}: not a cron expression: ${JSON.stringify(cronSpec.value)}`);
+  const level = get('logLevel');
   const host = get('host').value;
   const p = get('port');
   const live = get('live');
@@ -190,7 +230,7 @@ function configFrom(values: Record<string, string | boolean | undefined>, env: R
   return {
     port: port(p.name, p.value),
     host: host === '' ? undefined : host,
-    cron: cronSpec.value,
+    cron: cronExpression(cronSpec.name, cronSpec.value),
     seedsDir: get('seedsDir').value,
     feedsDir: get('feedsDir').value,
     dataDir: get('dataDir').value,
@@ -198,21 +238,41 @@ function configFrom(values: Record<string, string | boolean | undefined>, env: R
     live: bool(live.name, live.value),
     baseUrl: baseUrl(base.name, base.value),
     trustProxy: bool(trust.name, trust.value),
-    logLevel: get('logLevel').value,
+    logLevel: logLevel(level.name, level.value),
     outDir: get('outDir').value,
     fetchTimeoutMs: Math.round(positive(timeout.name, timeout.value, false) * 1000),
     maxFeedBytes: positive(maxBytes.name, maxBytes.value, true),
     pageDelayMs: Math.round(nonNegative(pageDelay.name, pageDelay.value) * 1000),
     pagesPerHost: positive(perHost.name, perHost.value, true),
     adminToken: adminToken(env[ADMIN_TOKEN_ENV]),
+    given,
     websubHub: hub.value === '' ? undefined : httpUrl(hub.name, hub.value),
     websubAllowPrivate: bool(allowPrivate.name, allowPrivate.value),
   };
 }
 
-/** The help text: every option with its flag, variable and default. */
+/** How each command is run: through npm, as the README says. */
+const COMMANDS: readonly [string, string][] = [
+  ['npm start -- [options]', 'serve the feeds over HTTP'],
+  ['npm run refresh -- [options]', 'fetch every live feed once and print a table'],
+  ['npm run build -- --base-url URL [options]', 'write the site to --out as static files'],
+  ['npm run export -- --out DIR [options]', 'write every stored article to --out as NNN_<id>.txt'],
+  ['npm run import -- DIR [DIR …] [options]', 'store the articles (and state files) of archive folders'],
+];
+
+/** Rows as columns padded to their widest cell, two spaces apart. */
+function columns(rows: readonly (readonly string[])[], indent: string): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => `${indent}${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+}
+
+/** The help text: how to run each command, then every option with its flag, variable and default. */
 export function usage(): string {
-  const rows = OPTIONS.map((o) => `  --${o.flag.padEnd(12)} ${o.env.padEnd(22)} ${(o.default || '(none)').padEnd(14)} ${o.describe}`);
-  const admin = `  ${'(no flag)'.padEnd(14)} ${ADMIN_TOKEN_ENV.padEnd(22)} ${'(none)'.padEnd(14)} bearer token for POST /admin/refresh; unset, there are no admin routes`;
-  return ['usage: feedrelay <serve|refresh|build|export|import DIR…> [options]', '', '  flag           variable               default        meaning', ...rows, admin].join('\n');
+  const rows = [
+    ['flag', 'variable', 'default', 'meaning'],
+    ...OPTIONS.map((o) => [`--${o.flag}`, o.env, o.default || '(none)', o.describe]),
+    ['(no flag)', ADMIN_TOKEN_ENV, '(none)', 'bearer token for POST /admin/refresh; unset, there are no admin routes'],
+  ];
+  const commands = columns(COMMANDS, '').map((line, i) => `${i === 0 ? 'usage: ' : '       '}${line}`);
+  return [...commands, '', 'Options (a flag wins over its variable, a variable over the default):', ...columns(rows, '  ')].join('\n');
 }

@@ -95,3 +95,13 @@ export class StoreError extends FeedrelayError {
 export class RenderError extends FeedrelayError {
   override name = 'RenderError';
 }
+
+/** A WebSub request the hub refuses: a bad parameter or a callback it will not call. */
+export class WebSubError extends RequestParameterError {
+  override name = 'WebSubError';
+}
+
+/** The hub has as many verifications under way as it takes; the subscriber should retry later. */
+export class WebSubBusyError extends FeedrelayError {
+  override name = 'WebSubBusyError';
+}

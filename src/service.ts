@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import { StoreError } from './errors.js';
+import { StoreError, type SourceDefinitionError } from './errors.js';
 import { FullTextStage } from './fulltext/fullText.js';
 import { DEFAULT_HOST_LIMITS, HostLimiter } from './fulltext/hostLimiter.js';
 import { Ingest } from './ingest.js';
@@ -8,7 +8,11 @@ import type { Log } from './log.js';
 import type { Metrics } from './metrics.js';
 import { LiveRefresh, type LiveReport, type RunOptions } from './refresh/liveRefresh.js';
 import { statusDocument, type StatusDocument } from './refresh/status.js';
-import { FeedPublisher } from './render/publisher.js';
+import { FeedPublisher, FORMATS, type FeedFormat } from './render/publisher.js';
+import { feedPath } from './render/sitePaths.js';
+import { WebSubHub } from './websub/hub.js';
+import { pingOnChange } from './websub/publishPing.js';
+import { WEBSUB_PATH } from './websub/paths.js';
 import { LATEST_WRITABLE } from './render/time.js';
 import { intervalSeconds } from './scheduler.js';
 import { ArchiveDir, type ScanResult } from './sources/archiveDir.js';
@@ -42,6 +46,8 @@ export interface ServiceEnvironment {
   random?: () => number;
   /** Where refreshes are counted and timed, for /metrics. */
   metrics?: Metrics;
+  /** Whether documents announce the built-in WebSub hub (default true; a static build has none). */
+  builtInHub?: boolean;
 }
 
 /** The running pieces, wired from one Config: what `serve`, `refresh`, `build`, `export` and `import` share. */
@@ -50,7 +56,13 @@ export interface Service {
   store: Store;
   ingest: Ingest;
   sources: SourceRegistry;
+  /** Definition files in the feeds folder that could not be used, each with its reason. */
+  definitionErrors: readonly SourceDefinitionError[];
   publisher: FeedPublisher;
+  /** The built-in WebSub hub; undefined with an external one (--websub-hub) or none. */
+  websub: WebSubHub | undefined;
+  /** Starts WebSub: deliveries (built-in hub) or publish pings (external hub) after each change. */
+  startWebSub(): void;
   /** Rescans the archive and, where asked, fetches the live feeds; a call while one runs joins it. */
   refresh(options?: ServiceRefreshOptions): Promise<RefreshReport>;
   /** Whether a refresh is running now. */
@@ -107,7 +119,31 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
   });
   // Stored times are never later than the clock that stored them (src/ingest.ts), so documents
   // need no clock of their own: every replica renders the same bytes from the same store.
-  const publisher = new FeedPublisher(store, sources, { ttlMinutes: Math.round(intervalSeconds(config.cron) / 60), clock: () => LATEST_WRITABLE });
+  const externalHub = config.websubHub;
+  const builtInHub = externalHub === undefined && env.builtInHub !== false;
+  const publisher = new FeedPublisher(store, sources, {
+    ttlMinutes: Math.round(intervalSeconds(config.cron) / 60),
+    clock: () => LATEST_WRITABLE,
+    ...(externalHub ? { hub: () => externalHub } : builtInHub ? { hub: (origin: string) => `${origin}${WEBSUB_PATH}` } : {}),
+  });
+  const websub = builtInHub
+    ? new WebSubHub({ store, publisher, log, baseUrl: config.baseUrl, allowPrivate: config.websubAllowPrivate, now })
+    : undefined;
+  let stopPings: (() => void) | undefined;
+
+  function startWebSub(): void {
+    if (websub) websub.start();
+    else if (externalHub && !stopPings) {
+      const base = config.baseUrl;
+      if (!base) log.warn({ hub: externalHub }, 'websub: without --base-url the feeds\' public address is unknown; the hub is not pinged');
+      stopPings = pingOnChange({
+        hub: externalHub,
+        store,
+        log,
+        topics: () => (base ? publisher.keys().flatMap((key) => (Object.keys(FORMATS) as FeedFormat[]).map((f) => `${base}${feedPath(key, f)}`)) : []),
+      });
+    }
+  }
 
   let running: Promise<RefreshReport> | undefined;
   let loaded = false;
@@ -193,6 +229,8 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
 
   async function stop(): Promise<void> {
     halt.abort();
+    stopPings?.();
+    await websub?.stop();
     await running?.catch(() => undefined);
     // Another replica may take the schedule over at its next tick.
     await store.resign().catch(() => undefined);
@@ -219,7 +257,7 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
   }
 
   return {
-    config, store, ingest, sources, publisher, refresh, importFolder, stop, close, status,
+    config, store, ingest, sources, definitionErrors: definitions.errors, publisher, websub, startWebSub, refresh, importFolder, stop, close, status,
     refreshing: () => running !== undefined,
     ready: () => loaded && store.healthy(),
     leading: () => leading === true,

@@ -110,20 +110,20 @@ const TABLE: Record<string, Parameter> = {
 export const PARAMETERS = Object.keys(TABLE);
 
 /**
- * Reads a feed URL's query string (without `?`). Every problem is a RequestParameterError naming
- * the parameter: an unknown or repeated parameter too, since a silently ignored typo (`?lnag=`)
- * serves the wrong feed with no hint why.
+ * Reads a feed URL's query string (without `?`). Every problem with a parameter feeds take
+ * (PARAMETERS) is a RequestParameterError naming it, a repeated one too. Other parameters are
+ * ignored (issue #12): readers and link shorteners append `utm_source`, `fbclid` and the like.
  */
 export function parseFeedFilter(query: string, options: ParseOptions): FeedFilter {
   const filter: FeedFilter = {};
   if (query === '') return filter;
   const seen = new Set<string>();
   for (const [name, value] of new URLSearchParams(query)) {
+    // Only names in the table: not `constructor` or another of Object.prototype's.
+    if (!Object.hasOwn(TABLE, name)) continue;
     if (seen.has(name)) fail(name, 'given more than once');
     seen.add(name);
-    const parameter = Object.hasOwn(TABLE, name) ? TABLE[name] : undefined;
-    if (!parameter) fail(name, `unknown parameter; feeds take ${PARAMETERS.join(', ')}`);
-    parameter.read(filter, value, options);
+    TABLE[name]!.read(filter, value, options);
   }
   return filter;
 }

@@ -11,11 +11,14 @@ import { DocumentCache, type CacheLimits } from './documentCache.js';
 import { type FeedItem, type FeedView, type PageLinks } from './feedView.js';
 import { DEFAULT_LIMIT, filterQuery, itemFilterSpec, parseFeedFilter, parsePageConversion, type FeedFilter } from './feedQuery.js';
 import { articlePredicate } from './filters.js';
-import { INDEX_CSP, renderIndexPage, type IndexView } from './indexPage.js';
+import { ARTICLE_CSP, renderArticlePage } from './articlePage.js';
+import { indexQuery, parseIndexFilter } from './indexFilter.js';
+import { INDEX_CSP, renderIndexPage, type IndexFilter, type IndexView } from './indexPage.js';
 import { renderJsonFeed } from './jsonFeed.js';
 import { renderOpml, type FeedListing } from './opml.js';
+import { ACCEPTED_PARAMETERS, acceptedQuery } from './queryString.js';
 import { renderRss } from './rss.js';
-import { feedPath, FEED_FILES, MERGED_KEY, OPML_PATH, parseSitePath, type DocumentRef, type FeedFormat } from './sitePaths.js';
+import { articlePath, feedPath, FEED_FILES, MERGED_KEY, OPML_PATH, parseSitePath, type DocumentRef, type FeedFormat } from './sitePaths.js';
 import { CONVERSIONS, convertedLanguage, TRADITIONAL_VARIANT, type ConversionName } from './scripts.js';
 import { plausibleArticle, PLAUSIBLE_FROM } from './time.js';
 
@@ -37,6 +40,12 @@ const OPML_TYPE = 'text/x-opml; charset=utf-8';
 export const DEFAULT_CACHE_LIMITS: CacheLimits = { entries: 256, bytes: 64 * 1024 * 1024 };
 
 const MERGED_TITLE = 'feedrelay: 美国之音、法广、德国之声中文新闻';
+
+/** How a document is asked for: by the server (the default) or for the static build's files. */
+export interface DocumentOptions {
+  /** A copy for a plain file host, which ignores query strings: the index page offers no filters. */
+  static?: boolean;
+}
 
 /** A feed request, as the static build and older callers state it. */
 export interface FeedQuery {
@@ -166,7 +175,7 @@ export class FeedPublisher {
   }
 
   /** What kind of our documents `path` names (the query is not looked at), or undefined for none. */
-  routeOf(path: string): 'index' | 'opml' | 'feed' | 'archive' | undefined {
+  routeOf(path: string): 'index' | 'opml' | 'article' | 'feed' | 'archive' | undefined {
     const ref = parseSitePath(path);
     if (ref === undefined) return undefined;
     if (ref.kind !== 'feed') return ref.kind;
@@ -174,27 +183,43 @@ export class FeedPublisher {
     return ref.page === undefined ? 'feed' : 'archive';
   }
 
+  /**
+   * The document a request names, its query stripped of the parameters that document does not
+   * take, and the cache key built on what is left: `?utm_source=x` names the same cached
+   * document as no query at all. Undefined when the path names nothing we publish.
+   */
+  private requestOf(origin: string, path: string, query: string, options: DocumentOptions): { ref: DocumentRef; query: string; cacheKey: string } | undefined {
+    const ref = parseSitePath(path);
+    if (ref === undefined) return undefined;
+    const accepted = query === '' ? '' : acceptedQuery(query, ACCEPTED_PARAMETERS[ref.kind]);
+    return { ref, query: accepted, cacheKey: `${origin}\n${path}\n${accepted}${options.static ? '\nstatic' : ''}` };
+  }
+
   /** The document as rendered since the last change, if it is; what the hot path answers from. */
   cached(origin: string, path: string, query: string): RenderedDocument | undefined {
-    return this.cache.get(`${origin}\n${path}\n${query}`);
+    const request = this.requestOf(origin, path, query, {});
+    return request && this.cache.get(request.cacheKey);
   }
 
   /**
    * The document at `path` with query string `query` (no `?`), self links built on `origin`;
-   * undefined when the path names nothing we publish. Rejects with RequestParameterError for a
-   * bad parameter and RequestNotFoundError for an archive page that does not exist.
+   * undefined when the path names nothing we publish. Parameters the document does not take are
+   * ignored, and left out of the cache key. Rejects with RequestParameterError for a bad
+   * parameter and RequestNotFoundError for an archive page that does not exist.
    */
-  document(origin: string, path: string, query: string): Promise<RenderedDocument | undefined> {
-    const cacheKey = `${origin}\n${path}\n${query}`;
+  document(origin: string, path: string, query: string, options: DocumentOptions = {}): Promise<RenderedDocument | undefined> {
+    const request = this.requestOf(origin, path, query, options);
+    if (request === undefined) return Promise.resolve(undefined);
+    const { ref, cacheKey } = request;
     const hit = this.cache.get(cacheKey);
     if (hit) return Promise.resolve(hit);
-    const ref = parseSitePath(path);
-    if (ref === undefined || (ref.kind === 'feed' && !this.hasKey(ref.key))) return Promise.resolve(undefined);
+    if (ref.kind === 'feed' && !this.hasKey(ref.key)) return Promise.resolve(undefined);
     let pending = this.inFlight.get(cacheKey);
     if (!pending) {
       const generation = this.generation;
-      pending = this.renderRef(ref, origin, query).then((doc) => {
-        if (generation === this.generation) this.cache.set(cacheKey, doc);
+      pending = this.renderRef(ref, origin, request.query, options).then((doc) => {
+        // An article nobody has is not kept: it is a cheap lookup, and ids are many.
+        if (doc && generation === this.generation) this.cache.set(cacheKey, doc);
         return doc;
       }).finally(() => {
         if (this.inFlight.get(cacheKey) === pending) this.inFlight.delete(cacheKey);
@@ -202,6 +227,11 @@ export class FeedPublisher {
       this.inFlight.set(cacheKey, pending);
     }
     return pending;
+  }
+
+  /** One stored article by id, for its own page. */
+  article(id: string): Promise<Article | undefined> {
+    return this.store.get(id);
   }
 
   /** A feed by its parts; the same document `document()` serves for the equivalent URL. */
@@ -212,9 +242,13 @@ export class FeedPublisher {
     return doc;
   }
 
-  /** Every path a static copy of the site needs: index, OPML, and each feed with all its archive pages. */
+  /**
+   * Every path a static copy of the site needs: index, OPML, the pages of the articles the index
+   * lists, and each feed with all its archive pages.
+   */
   async paths(): Promise<string[]> {
-    const paths = ['/', OPML_PATH];
+    const listed = await this.store.newest({}, DEFAULT_LIMIT);
+    const paths = ['/', OPML_PATH, ...listed.map((a) => articlePath(a.id))];
     for (const key of this.keys()) {
       const pages = pageCount(await this.store.count(storeFilter(key, {})));
       for (const format of Object.keys(FORMATS) as FeedFormat[]) {
@@ -397,7 +431,7 @@ export class FeedPublisher {
     return this.keys().map((key) => this.listing(key, origin, opencc));
   }
 
-  private async renderRef(ref: DocumentRef, origin: string, query: string): Promise<RenderedDocument> {
+  private async renderRef(ref: DocumentRef, origin: string, query: string, options: DocumentOptions): Promise<RenderedDocument | undefined> {
     if (ref.kind === 'feed') {
       const { view, expires } = await this.feed(ref, origin, query);
       const body = Buffer.from(FORMATS[ref.format].render(view), 'utf8');
@@ -405,9 +439,9 @@ export class FeedPublisher {
       const links: Record<string, string> = view.hub ? { Link: `<${view.hub}>; rel="hub", <${view.selfUrl}>; rel="self"` } : {};
       return new RenderedDocument(body, FORMATS[ref.format].contentType, view.updated > PLAUSIBLE_FROM ? view.updated : 0, links, expires);
     }
-    const opencc = parsePageConversion(query);
-    if (ref.kind === 'opml') return this.renderOpmlDocument(origin, opencc);
-    return this.renderIndex(origin, opencc);
+    if (ref.kind === 'article') return this.renderArticle(ref.id, origin);
+    if (ref.kind === 'opml') return this.renderOpmlDocument(origin, parsePageConversion(query));
+    return this.renderIndex(origin, options.static ? {} : parseIndexFilter(query, (id) => this.sources.get(id) !== undefined), options);
   }
 
   /** OPML of every feed; with `opencc`, of every feed's converted variant, its titles converted too. */
@@ -422,42 +456,60 @@ export class FeedPublisher {
       feeds = pending.map(({ f, ...c }) => ({ ...f, title: c.title(), description: c.description() }));
       title = converted();
     }
-    // The list names feeds, not articles: it changes only with feeds/, so it states no date.
-    return new RenderedDocument(Buffer.from(renderOpml({ title, feeds }), 'utf8'), OPML_TYPE, 0);
+    // The list names feeds, not articles: it changes when a definition in feeds/ does.
+    const modified = Math.max(PLAUSIBLE_FROM, ...this.sources.definitions.map((d) => d.modified ?? 0));
+    return new RenderedDocument(Buffer.from(renderOpml({ title, feeds }), 'utf8'), OPML_TYPE, Math.min(modified, this.now));
   }
 
   /**
-   * The front page. Plain, it offers the Traditional variant (TRADITIONAL_VARIANT) of every feed,
-   * of OPML and of itself; converted (`/?opencc=s2tw`), its words are converted, its feeds are the
-   * converted ones, and it offers the originals.
+   * The front page: the newest articles, or those of an outlet, a script or a search
+   * (`/?source=voa&lang=zh-Hant&q=台湾`), and every feed. Plain, it offers the Traditional variant
+   * (TRADITIONAL_VARIANT) of every feed, of OPML and of itself; converted (`/?opencc=s2tw`), its
+   * words are converted, its feeds are the converted ones, and it offers the originals. The static
+   * build's copy offers neither filters nor variants: a file host ignores query strings.
    */
-  private async renderIndex(origin: string, opencc: ConversionName | undefined): Promise<RenderedDocument> {
+  private async renderIndex(origin: string, filter: IndexFilter, options: DocumentOptions): Promise<RenderedDocument> {
+    const opencc = filter.opencc;
     const feeds = this.listings(origin, opencc);
     // The page's own words are Simplified; each article's language is its own, converted.
     const language = opencc ? convertedLanguage(opencc, 'zh-Hans') : undefined;
-    const stored = (await this.store.newest({}, DEFAULT_LIMIT)).map((a) => plausibleArticle(a, this.now));
+    const feedFilter: FeedFilter = { q: filter.q, lang: filter.lang };
+    const narrowed = filter.source !== undefined || filter.q !== undefined || filter.lang !== undefined;
+    const selected = storeFilter(filter.source ?? MERGED_KEY, feedFilter);
+    const stored = (await this.store.newest(selected, DEFAULT_LIMIT)).map((a) => plausibleArticle(a, this.now));
     const articles: FeedItem[] = opencc ? stored.map((a) => ({ ...a, language: convertedLanguage(opencc, a.language) })) : stored;
+    const matching = narrowed ? await this.store.count(selected) : undefined;
     const total = await this.store.count({});
+    // The last change anywhere: an arrival (the newest by arrival) or an edit, which happens to recent arrivals.
+    const recent = await this.store.byArrival({}, Math.max(0, total - ARCHIVE_PAGE_SIZE), ARCHIVE_PAGE_SIZE);
+    const updated = lastChange([...stored, ...recent.map((a) => plausibleArticle(a, this.now))]);
     const newest = newestPage(total);
     const variant = opencc ? `?opencc=${opencc}` : '';
-    const alternate: IndexView['alternate'] = opencc
-      ? { label: '原文', lang: 'zh', pageUrl: `${origin}/`, feeds: this.listings(origin), opmlUrl: `${origin}${OPML_PATH}` }
-      : {
-        label: CONVERSIONS[TRADITIONAL_VARIANT].label,
-        lang: CONVERSIONS[TRADITIONAL_VARIANT].language,
-        pageUrl: `${origin}/?opencc=${TRADITIONAL_VARIANT}`,
-        feeds: this.listings(origin, TRADITIONAL_VARIANT),
-        opmlUrl: `${origin}${OPML_PATH}?opencc=${TRADITIONAL_VARIANT}`,
-      };
+    const alternate: IndexView['alternate'] = options.static
+      ? undefined
+      : opencc
+        ? { label: '原文', lang: 'zh', pageUrl: `${origin}/${indexQuery({ ...filter, opencc: undefined })}`, feeds: this.listings(origin), opmlUrl: `${origin}${OPML_PATH}` }
+        : {
+          label: CONVERSIONS[TRADITIONAL_VARIANT].label,
+          lang: CONVERSIONS[TRADITIONAL_VARIANT].language,
+          pageUrl: `${origin}/${indexQuery({ ...filter, opencc: TRADITIONAL_VARIANT })}`,
+          feeds: this.listings(origin, TRADITIONAL_VARIANT),
+          opmlUrl: `${origin}${OPML_PATH}?opencc=${TRADITIONAL_VARIANT}`,
+        };
     const source = (id: string): { title: string; language: string } => {
       const info = this.sources.describe(id);
       return { title: info.title, language: opencc ? convertedLanguage(opencc, info.language) : info.language };
     };
+    // A selection's own feeds keep the page's script.
+    const selection = filterQuery({ ...feedFilter, opencc }, false);
+    const selectionKey = filter.source ?? MERGED_KEY;
     let body = renderIndexPage({
       title: MERGED_TITLE,
       description: feeds[0]!.description,
       lang: language ?? 'zh-Hans',
+      origin,
       articles,
+      total: matching ?? total,
       source,
       feeds,
       opmlUrl: `${origin}${OPML_PATH}${variant}`,
@@ -472,6 +524,16 @@ export class FeedPublisher {
           },
         }
         : undefined,
+      updated: updated > PLAUSIBLE_FROM ? updated : 0,
+      filter,
+      filteredFeeds: narrowed
+        ? {
+          rss: `${origin}${feedPath(selectionKey, 'rss')}${selection}`,
+          atom: `${origin}${feedPath(selectionKey, 'atom')}${selection}`,
+          json: `${origin}${feedPath(selectionKey, 'json')}${selection}`,
+        }
+        : undefined,
+      static: options.static === true,
     });
     if (opencc) {
       const batch = new TextBatch();
@@ -479,9 +541,20 @@ export class FeedPublisher {
       await batch.run(opencc, this.convertTexts);
       body = page();
     }
-    const updated = lastChange(articles);
     return new RenderedDocument(Buffer.from(body, 'utf8'), HTML_TYPE, updated > PLAUSIBLE_FROM ? updated : 0, {
       'Content-Security-Policy': INDEX_CSP,
+    });
+  }
+
+  /** An article's own page, or undefined when no article has that id. */
+  private async renderArticle(id: string, origin: string): Promise<RenderedDocument | undefined> {
+    const stored = await this.article(id);
+    if (!stored) return undefined;
+    const article = plausibleArticle(stored, this.now);
+    const body = renderArticlePage({ article, source: this.sources.describe(article.source), origin, siteTitle: MERGED_TITLE });
+    const updated = lastChange([article]);
+    return new RenderedDocument(Buffer.from(body, 'utf8'), HTML_TYPE, updated > PLAUSIBLE_FROM ? updated : 0, {
+      'Content-Security-Policy': ARTICLE_CSP,
     });
   }
 

@@ -13,11 +13,21 @@ export const INDEX_PATH = '/';
 export const OPML_PATH = '/opml.xml';
 /** The file a static host serves for `/`. */
 export const INDEX_FILE = '/index.html';
+/**
+ * An article's own page: `/articles/<id>.html`. A file name with its extension, so a static
+ * host serves the built copy as HTML too.
+ */
+const ARTICLE_PAGE = /^\/articles\/([0-9a-f]{16})\.html$/;
 
 export type DocumentRef =
   | { kind: 'index' }
   | { kind: 'opml' }
+  | { kind: 'article'; id: string }
   | { kind: 'feed'; key: string; format: FeedFormat; page?: number };
+
+export function articlePath(id: string): string {
+  return `/articles/${id}.html`;
+}
 
 const FORMAT_BY_FILE = new Map(Object.entries(FEED_FILES).map(([format, file]) => [file, format as FeedFormat]));
 const PAGE = /^[1-9]\d{0,8}$/;
@@ -26,6 +36,8 @@ const PAGE = /^[1-9]\d{0,8}$/;
 export function parseSitePath(path: string): DocumentRef | undefined {
   if (path === INDEX_PATH || path === INDEX_FILE) return { kind: 'index' };
   if (path === OPML_PATH) return { kind: 'opml' };
+  const article = ARTICLE_PAGE.exec(path);
+  if (article) return { kind: 'article', id: article[1]! };
   const parts = path.split('/');
   if (parts[0] !== '') return undefined;
   const format = FORMAT_BY_FILE.get(parts.at(-1) ?? '');

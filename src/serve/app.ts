@@ -7,6 +7,9 @@ import { documentHandler, type DocumentHandler } from './documentRoute.js';
 import { errorHandler } from './errors.js';
 import { statusRoute } from './status.js';
 import type { Metrics } from '../metrics.js';
+import type { WebSubHub } from '../websub/hub.js';
+import { WEBSUB_PATH } from '../websub/paths.js';
+import { websubRouter } from './websubRoute.js';
 
 /** How documents are served: self-link origin and caching lifetime. */
 export interface FeedRouteOptions {
@@ -28,6 +31,8 @@ export interface AppDeps {
   ready?: () => boolean;
   /** `GET /metrics`; without it there is no /metrics. */
   metrics?: Metrics;
+  /** The built-in WebSub hub, at POST /websub; without it there is no /websub. */
+  websub?: WebSubHub;
 }
 
 /** The node:http handler for feeds, the index page and OPML, from the app's dependencies. */
@@ -69,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   }
   if (deps.status) app.get('/status', statusRoute(deps.status));
   if (deps.admin) app.use('/admin', adminRouter(deps.admin));
+  if (deps.websub) app.use(WEBSUB_PATH, websubRouter(deps.websub, { baseUrl: deps.route.baseUrl, trustProxy: deps.trustProxy }));
   // The same handler createHttpServer puts in front of Express, so the app alone serves everything too.
   const documents = createDocumentHandler(deps);
   app.use((req, res, next) => {

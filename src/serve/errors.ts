@@ -1,11 +1,12 @@
 import type { ErrorRequestHandler } from 'express';
-import { ConfigError, FeedrelayError, RequestNotFoundError, RequestParameterError, StoreError } from '../errors.js';
+import { ConfigError, FeedrelayError, RequestNotFoundError, RequestParameterError, StoreError, WebSubBusyError } from '../errors.js';
 import type { Log } from '../log.js';
 
 /** The one place project errors become HTTP statuses. */
 export function httpStatus(err: unknown): number {
   if (err instanceof RequestParameterError) return 400;
   if (err instanceof RequestNotFoundError) return 404;
+  if (err instanceof WebSubBusyError) return 429;
   if (err instanceof ConfigError) return 500;
   // The database is away (or failing): a document not rendered before cannot be had now; retry later.
   if (err instanceof StoreError) return 503;

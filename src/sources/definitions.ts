@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SourceDefinitionError } from '../errors.js';
 import { LANGUAGES, type Language } from '../model.js';
@@ -15,6 +15,8 @@ export interface SourceDefinition {
   feeds: string[];
   language: Language;
   fullText: boolean;
+  /** The file's modification time, epoch ms, when read from a file: OPML's Last-Modified. */
+  modified?: number;
 }
 
 const SOURCE_ID = /^[a-z0-9][a-z0-9-]{0,40}$/;
@@ -81,7 +83,9 @@ export async function loadSourceDefinitions(dir: string): Promise<LoadedDefiniti
   for (const name of names) {
     const file = join(dir, name);
     try {
-      sources.push(parseSourceDefinition(file, await readFile(file, 'utf8')));
+      const definition = parseSourceDefinition(file, await readFile(file, 'utf8'));
+      definition.modified = (await stat(file)).mtimeMs;
+      sources.push(definition);
     } catch (err) {
       if (err instanceof SourceDefinitionError) errors.push(err);
       else errors.push(new SourceDefinitionError(file, (err as Error).message));

@@ -156,6 +156,7 @@ export class PostgresStore implements Store {
   private reachable = true;
   /** The connection that holds the refresh lease (a session advisory lock), while this process holds it. */
   private leaseClient: pg.Client | undefined;
+  private leading: Promise<boolean> | undefined;
 
   private constructor(
     readonly location: string,
@@ -221,7 +222,16 @@ export class PostgresStore implements Store {
    * transaction-mode pooler. The lock goes when that connection does, so a replica killed with
    * SIGKILL frees it at once and the next tick elsewhere takes it.
    */
-  async lead(): Promise<boolean> {
+  lead(): Promise<boolean> {
+    // One attempt at a time: two at once would open two sessions, and the second would find the
+    // first's lock taken and report another replica as the holder.
+    this.leading ??= this.tryLead().finally(() => {
+      this.leading = undefined;
+    });
+    return this.leading;
+  }
+
+  private async tryLead(): Promise<boolean> {
     if (this.closed) return false;
     if (this.leaseClient) return true;
     const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'feedrelay lease' });

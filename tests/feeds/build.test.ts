@@ -9,7 +9,7 @@ import { silentLog } from '../../src/log.js';
 import type { FeedPublisher } from '../../src/render/publisher.js';
 import { createService } from '../../src/service.js';
 import type { Store } from '../../src/store/store.js';
-import { makePublisher, makeStore, REPO, request, startServer, type TestServer } from './support.js';
+import { makeArticle, makePublisher, makeStore, REPO, request, startServer, type TestServer } from './support.js';
 
 const BASE = 'https://feeds.example.org/relay';
 
@@ -33,24 +33,38 @@ describe('static build', () => {
     await store?.close();
   });
 
-  it('writes the index page, OPML, and every feed with all its archive pages', () => {
+  it('writes the index page, OPML, the listed articles\' pages, and every feed with all its archive pages', () => {
     expect(paths).toContain('/');
     expect(paths).toContain('/opml.xml');
+    expect(paths.filter((p) => p.startsWith('/articles/'))).toEqual(Array.from({ length: 50 }, (_, i) => `/articles/${makeArticle(119 - i).id}.html`));
     for (const dir of ['', '/voa', '/rfi', '/dw']) {
       for (const file of ['feed.xml', 'atom.xml', 'feed.json']) expect(paths).toContain(`${dir}/${file}`);
     }
     for (const n of [1, 2, 3]) expect(paths).toContain(`/archive/${n}/atom.xml`);
     expect(paths).toContain('/voa/archive/1/feed.json');
-    expect(paths).toHaveLength(2 + 4 * 3 + (3 + 1 + 1 + 1) * 3);
+    expect(paths).toHaveLength(2 + 50 + 4 * 3 + (3 + 1 + 1 + 1) * 3);
   });
 
-  it('writes each file with the bytes the server answers under the same base URL', async () => {
-    for (const path of paths) {
+  it('writes each file with the bytes the server answers under the same base URL, the index page aside', async () => {
+    for (const path of paths.filter((p) => p !== '/')) {
       const file = await readFile(fileForPath(out, path));
       const served = await request(`${server.url}${path}`);
       expect(file.equals(served.body), path).toBe(true);
     }
     expect(fileForPath(out, '/')).toBe(join(out, 'index.html'));
+  });
+
+  it('writes an index page that promises nothing a static host cannot serve', async () => {
+    const html = await readFile(fileForPath(out, '/'), 'utf8');
+    expect(html).not.toMatch(/<form/);
+    expect(html).not.toMatch(/<code>limit<\/code>|\?source=|\?lang=|\?q=/);
+    // every link of ours names a file the build wrote, with no query string
+    const ours = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&')).filter((href) => href.startsWith(BASE));
+    expect(ours.length).toBeGreaterThan(60);
+    const written = new Set(paths.map((p) => `${BASE}${p}`));
+    for (const href of ours) expect(written.has(href) || href === `${BASE}/`, href).toBe(true);
+    // the server's own index page still offers the filters and the search
+    expect((await request(`${server.url}/`)).body.toString()).toMatch(/<form class="search"/);
   });
 
   it('gives each file the document\'s Last-Modified as its mtime', async () => {
@@ -76,11 +90,12 @@ describe('npm run build', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const config = parseConfig(['--data', data, '--base-url', 'https://relay.example'], {});
-    const service = await createService(config, silentLog);
+    // A static site has no /websub: build announces no built-in hub, so neither does this service.
+    const service = await createService(config, silentLog, { builtInHub: false });
     try {
       await service.refresh();
-      for (const path of ['/', '/feed.xml', '/voa/atom.xml', '/archive/1/feed.json', '/opml.xml']) {
-        const expected = (await service.publisher.document('https://relay.example', path, ''))!.body;
+      for (const path of ['/', '/feed.xml', '/voa/atom.xml', '/archive/1/feed.json', '/opml.xml', '/articles/19ed2a19392a531b.html']) {
+        const expected = (await service.publisher.document('https://relay.example', path, '', { static: true }))!.body;
         expect((await readFile(fileForPath(out, path))).equals(expected), path).toBe(true);
       }
     } finally {

@@ -33,7 +33,6 @@ describe('feed query parameters', () => {
     [`q=${'x'.repeat(201)}`, /^q: expected at most 200 characters, got 201$/],
     ['lang=en', /^lang: expected zh-Hans or zh-Hant, got "en"$/],
     ['lang=zh', /^lang: /],
-    ['page=2', /^page: unknown parameter; feeds take limit, q, lang$/],
     ['limit=1&limit=2', /^limit: given more than once$/],
   ];
   it.each(bad)('rejects %j, naming the parameter', (query, message) => {
@@ -45,6 +44,11 @@ describe('feed query parameters', () => {
     }
     expect(error).toBeInstanceOf(RequestParameterError);
     expect((error as Error).message).toMatch(message);
+  });
+
+  it.each(['page=2', 'utm_source=newsletter&utm_medium=email', 'fbclid=x&fbclid=y', '%E2%9C%93=1&&='])('ignores parameters it does not take: %s', (query) => {
+    expect(parseFeedFilter(query, { paged: false })).toEqual({});
+    expect(parseFeedFilter(`${query}&lang=zh-Hant`, { paged: false })).toEqual({ lang: 'zh-Hant' });
   });
 
   it('rejects limit on an archive page, whose size is fixed', () => {

@@ -20,6 +20,8 @@ export const GOLDEN: readonly [path: string, file: string][] = [
   ['/voa/feed.xml', 'voa-feed.xml'],
   ['/', 'index.html'],
   ['/opml.xml', 'opml.xml'],
+  ['/articles/0000000000000001.html', 'article-0000000000000001.html'],
+  ['/articles/00000000000003e8.html', 'article-00000000000003e8.html'],
 ];
 
 /**

@@ -81,8 +81,8 @@ describe('any text in a title or summary', () => {
   it('never becomes markup on the index page', () => {
     fc.assert(fc.property(hostile, (title) => {
       const html = renderIndexPage({
-        title: 't', description: 'd', feeds: [], opmlUrl: 'https://x.example/opml.xml',
-        articles: [makeArticle(1, { title })],
+        title: 't', description: 'd', feeds: [], opmlUrl: 'https://x.example/opml.xml', origin: 'https://x.example',
+        articles: [makeArticle(1, { title })], total: 1, updated: 0, filter: {}, static: false,
         source: (id) => ({ id, name: id, title: id, url: 'https://x.example/', language: 'zh-Hans' }),
       });
       const heading = /<h3><a [^>]*>([^]*?)<\/a><\/h3>/.exec(html)?.[1] ?? '';

@@ -1,9 +1,14 @@
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedPublisher } from '../../src/render/publisher.js';
+import { FeedPublisher } from '../../src/render/publisher.js';
+import { loadSourceDefinitions } from '../../src/sources/definitions.js';
+import { SourceRegistry } from '../../src/sources/registry.js';
 import type { Store } from '../../src/store/store.js';
-import { makeArticle, makePublisher, makeStore, request, startServer, type TestServer } from './support.js';
+import { makeArticle, makePublisher, makeStore, NOW, request, startServer, type TestServer } from './support.js';
 
 let store: Store;
 let publisher: FeedPublisher;
@@ -48,6 +53,34 @@ describe('feed responses', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe(type);
     expect(res.headers.etag).toBeDefined();
+    expect(Date.parse(String(res.headers['last-modified']))).not.toBeNaN();
+  });
+
+  it('dates /opml.xml by its newest source definition file, and answers If-Modified-Since with 304', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'feedrelay-opml-'));
+    try {
+      const definition = (title: string) => JSON.stringify({ title, url: 'https://www.dw.com/zh/', feeds: [], language: 'zh-Hans' });
+      await writeFile(join(dir, 'dw.json'), definition('德国之声中文网'));
+      await writeFile(join(dir, 'voa.json'), definition('美国之音中文网'));
+      await utimes(join(dir, 'dw.json'), new Date(Date.UTC(2024, 2, 1)), new Date(Date.UTC(2024, 2, 1)));
+      await utimes(join(dir, 'voa.json'), new Date(Date.UTC(2024, 5, 9, 8, 30)), new Date(Date.UTC(2024, 5, 9, 8, 30)));
+      const { sources } = await loadSourceDefinitions(dir);
+      const opmlStore = await makeStore(3);
+      const opmlPublisher = new FeedPublisher(opmlStore, new SourceRegistry(sources), { ttlMinutes: 15, clock: () => NOW });
+      const s = await startServer(opmlPublisher);
+      try {
+        const res = await request(`${s.url}/opml.xml`);
+        expect(res.headers['last-modified']).toBe('Sun, 09 Jun 2024 08:30:00 GMT');
+        const again = await request(`${s.url}/opml.xml`, { headers: { 'If-Modified-Since': 'Sun, 09 Jun 2024 08:30:00 GMT' } });
+        expect(again.status).toBe(304);
+      } finally {
+        await s.close();
+        opmlPublisher.close();
+        await opmlStore.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives the same bytes and ETag to the same request', async () => {
@@ -189,7 +222,7 @@ describe('bad requests', () => {
     ['/feed.xml?limit=501', 'limit: expected a whole number from 1 to 500, got "501"'],
     ['/atom.xml?lang=en', 'lang: expected zh-Hans or zh-Hant, got "en"'],
     ['/feed.json?q=', 'q: expected a keyword, got an empty value'],
-    ['/voa/feed.xml?sort=asc', 'sort: unknown parameter; feeds take limit, q, lang'],
+    ['/voa/feed.xml?utm_source=x&limit=0', 'limit: expected a whole number from 1 to 500, got "0"'],
     ['/archive/1/atom.xml?limit=5', 'limit: archive pages have a fixed size; leave limit out'],
   ])('%s → 400 naming the parameter', async (path, message) => {
     const res = await get(path);
@@ -224,6 +257,38 @@ describe('bad requests', () => {
   it('leaves other paths to the Express app', async () => {
     expect((await get('/healthz')).body.toString()).toBe('ok\n');
     expect((await get('/missing')).body.toString()).toBe('not found: /missing\n');
+  });
+});
+
+describe('parameters a document does not take', () => {
+  it.each(['/feed.xml', '/voa/atom.xml', '/archive/1/feed.json', '/opml.xml', '/'])('are ignored on %s: the same bytes and ETag as without them', async (path) => {
+    const plain = await get(path);
+    for (const query of ['utm_source=newsletter&utm_medium=email&utm_campaign=x', 'fbclid=IwAR0abc', 'x=1&y']) {
+      const tracked = await get(`${path}?${query}`);
+      expect(tracked.status).toBe(200);
+      expect(tracked.headers.etag).toBe(plain.headers.etag);
+      expect(tracked.body.equals(plain.body)).toBe(true);
+    }
+  });
+
+  it('stay out of self links, which keep the known ones as sent', async () => {
+    const res = await get('/atom.xml?utm_source=reader&lang=zh-Hant&fbclid=1&limit=5');
+    const self = parseAtomFeed(res.body.toString()).links?.find((l) => l.rel === 'self')?.href;
+    expect(self).toBe(`${server.url}/atom.xml?lang=zh-Hant&limit=5`);
+  });
+
+  it('cannot fill the document cache or force renders: ?x=1, ?x=2, … are one document', async () => {
+    await get('/rfi/feed.json');
+    const before = publisher.cacheStats().documents;
+    const first = await publisher.document(server.url, '/rfi/feed.json', 'x=0');
+    for (let i = 1; i <= 300; i += 1) {
+      expect((await get(`/rfi/feed.json?x=${i}`)).status).toBe(200);
+      expect((await get(`/?utm_content=${i}`)).status).toBe(200);
+    }
+    expect(publisher.cacheStats().documents).toBeLessThanOrEqual(before + 1);
+    expect(await publisher.document(server.url, '/rfi/feed.json', 'x=301')).toBe(first);
+    // The hot path's lookup strips them too, so a tracked request is answered from the cache.
+    expect(publisher.cached(server.url, '/rfi/feed.json', 'utm_source=x')).toBe(first);
   });
 });
 

@@ -1,13 +1,13 @@
 /** Shared by the feed tests: a generated store, a server on 127.0.0.1:0, and the CI validators. */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLog } from '../../src/log.js';
+import { ATOM_RNC, canRun, CHECKS } from '../support/checks.js';
 import { sanitizeHtml } from '../../src/normalize/sanitize.js';
 import type { Article, Language } from '../../src/model.js';
 import { FeedPublisher, type PublisherOptions } from '../../src/render/publisher.js';
@@ -19,7 +19,7 @@ import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const ATOM_RNC = join(REPO, '../shared/schemas/atom.rnc');
+export { ATOM_RNC };
 
 /** The three outlets as feeds/ defines them, inline so the tests do not depend on that folder. */
 export function sources(): SourceRegistry {
@@ -111,24 +111,9 @@ export async function startServer(
   };
 }
 
-function onPath(tool: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, tool)));
-}
-
-/**
- * Whether a validator can run. Missing outside CI: skip, and say so. Missing in CI (.ci/run
- * installs jing, libxml2-utils and chromium): fail, so a broken install cannot pass silently.
- */
-export function available(what: string, present: boolean, install: string): boolean {
-  if (present) return true;
-  if (process.env.CI === 'true') throw new Error(`${what} is required in CI but missing (${install})`);
-  console.warn(`skipping ${what} checks: not installed here (${install})`);
-  return false;
-}
-
-export const hasXmllint = (): boolean => available('xmllint', onPath('xmllint'), 'apt-get install libxml2-utils');
-export const hasJing = (): boolean =>
-  available('jing', onPath('jing'), 'apt-get install jing') && available('the Atom schema', existsSync(ATOM_RNC), `expected at ${ATOM_RNC}`);
+/** Whether the validators can run here; a missing one is skipped and named at the end of the run. */
+export const hasXmllint = (): boolean => canRun(CHECKS.xmllint);
+export const hasJing = (): boolean => canRun(CHECKS.jing) && canRun(CHECKS.atomSchema);
 
 /** Writes documents to a temporary folder, named as given, for the command-line validators. */
 export async function writeTemp(files: Record<string, string | Buffer>): Promise<string[]> {

@@ -25,7 +25,8 @@ beforeAll(async () => {
   // As stored: what the documents must carry.
   articles = new Map((await store.newest({}, 500)).map((a) => [a.id, a]));
   expect(articles.size).toBe(120 + nastyArticles().length);
-  publisher = makePublisher(store);
+  // As `serve` publishes them: announcing the built-in WebSub hub.
+  publisher = makePublisher(store, { hub: (origin) => `${origin}/websub` });
   for (const path of await publisher.paths()) documents.set(path, (await publisher.document(ORIGIN, path, ''))!.body.toString('utf8'));
   for (const path of ['/feed.xml', '/atom.xml', '/feed.json', '/voa/atom.xml', '/archive/2/feed.xml', '/archive/2/atom.xml', '/archive/3/feed.json']) {
     for (const q of QUERIES) {
@@ -61,7 +62,8 @@ describe('every document', () => {
     expect(byKind('atom').length).toBeGreaterThan(12);
     expect(byKind('json').length).toBeGreaterThan(12);
     expect(byKind('opml')).toHaveLength(1);
-    expect(byKind('html')).toHaveLength(1);
+    // the index page and the pages of the 50 articles it lists
+    expect(byKind('html')).toHaveLength(51);
   });
 
   it('holds no character XML forbids', () => {

@@ -13,6 +13,7 @@ import { renderJsonFeed } from '../../src/render/jsonFeed.js';
 import { renderRss } from '../../src/render/rss.js';
 import { stripNonXmlChars } from '../../src/render/xml.js';
 import type { SourceInfo } from '../../src/sources/registry.js';
+import { canRun, CHECKS } from '../support/checks.js';
 import { anyText, RUNS, tagSoup } from './arbitraries.js';
 
 /** Every instant a JavaScript Date can hold (ECMA-262 §21.4.1.1), edges included. */
@@ -108,7 +109,7 @@ function wellFormed(xml: string): void {
   expect(lexicalProblems(xml)).toEqual([]);
 }
 
-const xmllint = spawnSync('xmllint', ['--version']).status === 0;
+const xmllint = canRun(CHECKS.xmllint);
 
 /** Every document one property produced, read by libxml2 in one run; '' when all are well-formed. */
 function xmllintErrors(documents: string[]): string {

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOWED_ATTRIBUTES, ALLOWED_SCHEMES, ALLOWED_TAGS, LINK_REL, sanitizeHtml } from '../../src/normalize/sanitize.js';
+import { canRun, CHECKS } from '../support/checks.js';
 import { sanitizeFixtures, XSS_VECTORS } from './vectors.js';
 
 /** Debian's chromium, which .ci/run installs; without it this file is skipped. */
@@ -62,7 +62,7 @@ const cases: [string, string][] = [
   ...sanitizeFixtures().map((f) => [`fixture ${f.name}`, f.input] as [string, string]),
 ];
 
-describe.skipIf(!existsSync(CHROMIUM))('sanitised HTML as Chromium reads it', () => {
+describe.runIf(canRun(CHECKS.chromium))('sanitised HTML as Chromium reads it', () => {
   let browser: Browser;
   let page: Page;
 

@@ -142,12 +142,16 @@ describe('npm run export and npm run import', () => {
 
   it('export writes the store to --out and import takes a folder into another store', async () => {
     const out = join(await temp(), 'export');
-    const exported = await run(['export', '--seeds', SEEDS, '--data', join(await temp(), 'data'), '--feeds', FEEDS, '--out', out]);
+    // A data folder named on the command line must exist (issue #12), as an operator's would.
+    const exportData = join(await temp(), 'data');
+    await mkdir(exportData);
+    const exported = await run(['export', '--seeds', SEEDS, '--data', exportData, '--feeds', FEEDS, '--out', out]);
     expect(exported.code).toBe(0);
     expect(exported.stdout).toContain(`exported 5 articles`);
     expect((await readdir(out)).length).toBe(5);
     const empty = await temp();
     const data = join(await temp(), 'data');
+    await mkdir(data);
     const imported = await run(['import', out, '--seeds', empty, '--data', data, '--feeds', FEEDS]);
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain(`${out}: 5 articles added, 0 already stored, 0 unreadable`);

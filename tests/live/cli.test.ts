@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
@@ -76,6 +76,18 @@ describe('feedrelay refresh', { timeout: CLI_TIMEOUT_MS }, () => {
     ]);
     expect(lines.at(-1)).toBe('3 feed(s), 5 new article(s), 0 not refreshed');
     expect(run.stdout).not.toContain('"level"'); // the log is on stderr
+  });
+
+  it('lists a definition it skipped as invalid, with the reason, and exits 1', async () => {
+    await writeDefinitions(dirs.feeds, outletDefinitions(server));
+    await writeFile(join(dirs.feeds, 'bbc.json'), '{"title": "BBC", "url": ');
+    const run = await finished(cli(['refresh', ...liveArgs(dirs)]));
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => / fetched /.test(l))).toHaveLength(3);
+    const bbc = lines.find((l) => l.startsWith('bbc '));
+    expect(bbc).toMatch(new RegExp(`^bbc +invalid +- +- +- +${join(dirs.feeds, 'bbc.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +definition skipped: not valid JSON`));
+    expect(lines.at(-1)).toBe('3 feed(s), 5 new article(s), 0 not refreshed, 1 definition(s) invalid');
   });
 
   it('exits 0 on a second run that gets 304s', async () => {

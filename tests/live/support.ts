@@ -163,6 +163,8 @@ export async function liveDirs(prefix: string): Promise<LiveDirs> {
   const root = await tempDir(prefix);
   const dirs = { seeds: join(root, 'seeds'), data: join(root, 'data'), feeds: join(root, 'feeds') };
   await mkdir(dirs.seeds);
+  // A data folder named on the command line must exist (issue #12), as an operator's would.
+  await mkdir(dirs.data);
   await copySeeds(dirs.seeds);
   return dirs;
 }

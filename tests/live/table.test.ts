@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SourceDefinitionError } from '../../src/errors.js';
+import { parseSourceDefinition } from '../../src/sources/definitions.js';
 import type { FeedResult } from '../../src/refresh/liveRefresh.js';
 import { formatRefreshTable } from '../../src/refresh/table.js';
 
@@ -28,6 +30,29 @@ describe('formatRefreshTable', () => {
       'x       waiting       -     -     -    https://x.example/rss    waiting until 2024-10-31T12:10:00.000Z (network error: ENOTFOUND)',
       '',
       '4 feed(s), 3 new article(s), 2 not refreshed',
+    ].join('\n'));
+  });
+
+  it('lists every definition: those skipped as invalid, with why, and those without feeds', () => {
+    const quiet = parseSourceDefinition('feeds/quiet.json', JSON.stringify({ title: '无订阅', url: 'https://quiet.example/', feeds: [], language: 'zh-Hans' }));
+    const table = formatRefreshTable(
+      { started: T, finished: T, added: 0, ok: true, feeds: [feed('voa', 'not-modified', { httpStatus: 304 })] },
+      {
+        sources: [quiet],
+        errors: [
+          new SourceDefinitionError('feeds/bbc.json', 'not valid JSON: Unexpected end of JSON input'),
+          new SourceDefinitionError('feeds/Bad Name.json', 'file name must be a source id (lower-case letters, digits, -), not "Bad Name"'),
+        ],
+      },
+    );
+    expect(table).toBe([
+      'SOURCE    RESULT        HTTP  SEEN  NEW  FEED                     NOTE',
+      'voa       not-modified  304   0     0    https://voa.example/rss',
+      'quiet     no feeds      -     -     -    -                        the definition lists no feed URLs',
+      'bbc       invalid       -     -     -    feeds/bbc.json           definition skipped: not valid JSON: Unexpected end of JSON input',
+      'Bad Name  invalid       -     -     -    feeds/Bad Name.json      definition skipped: file name must be a source id (lower-case letters, digits, -), not "Bad Name"',
+      '',
+      '1 feed(s), 0 new article(s), 0 not refreshed, 2 definition(s) invalid',
     ].join('\n'));
   });
 });

@@ -246,6 +246,15 @@ describe('converted documents', () => {
     expect((err as Error).message).toBe(`opencc: expected one of s2t, t2s, s2tw, tw2s, s2hk, hk2s, s2twp, tw2sp, t2tw, t2hk, got ${JSON.stringify(new URLSearchParams(query).get('opencc'))}`);
   });
 
+  it('the index page and OPML keep opencc beside parameters they ignore (issue #12), one cached document each', async () => {
+    for (const path of ['/', '/opml.xml']) {
+      const converted = await publisher.document(ORIGIN, path, 'opencc=s2tw');
+      expect(await publisher.document(ORIGIN, path, 'utm_source=x&opencc=s2tw&fbclid=1'), path).toBe(converted);
+      expect(publisher.cached(ORIGIN, path, 'opencc=s2tw&utm_medium=email'), path).toBe(converted);
+      expect(converted!.body.toString(), path).toContain('?opencc=s2tw');
+    }
+  });
+
   it('a repeated opencc is a 400 too, on feeds and pages', async () => {
     await expect(publisher.document(ORIGIN, '/feed.xml', 'opencc=s2t&opencc=s2t')).rejects.toThrow(/^opencc: given more than once$/);
     await expect(publisher.document(ORIGIN, '/', 'opencc=s2t&opencc=t2s')).rejects.toThrow(/^opencc: given more than once$/);

@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { connect, type AddressInfo } from 'node:net';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import type { Log } from '../../src/log.js';
 import { createApp, createDocumentHandler, type AppDeps } from '../../src/serve/app.js';
 import { createHttpServer } from '../../src/serve/server.js';
 import type { Service } from '../../src/service.js';
+import { canRun, CHECKS } from '../support/checks.js';
 import { ROOT } from '../live/support.js';
 
 /** Shared by the resilience tests (issue #5): what every published document must still be after an attack. */
@@ -22,16 +22,9 @@ export function fixtureText(name: string): Promise<string> {
   return readFile(join(RESILIENCE_FIXTURES, name), 'utf8');
 }
 
-function onPath(tool: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, tool)));
-}
-
-/** xmllint is installed by .ci/run; in CI its absence fails the test, elsewhere it is reported and skipped. */
+/** xmllint is installed by .ci/run; in CI its absence fails the test, elsewhere it is skipped and named at the end. */
 export function hasXmllint(): boolean {
-  if (onPath('xmllint')) return true;
-  if (process.env.CI === 'true') throw new Error('xmllint is required in CI but missing (apt-get install libxml2-utils)');
-  console.warn('skipping xmllint checks: not installed here (apt-get install libxml2-utils)');
-  return false;
+  return canRun(CHECKS.xmllint);
 }
 
 export interface Published {

@@ -1,3 +1,4 @@
+import pkg from '../../package.json' with { type: 'json' };
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -45,6 +46,11 @@ describe('npm start', () => {
   it('serves the five seeds as JSON Feed at /feed.json', async () => {
     const feed = parseJsonFeed(await (await fetch(url('/feed.json'))).text());
     expect(feed.items?.map((i) => i.id)).toEqual(GUIDS);
+  });
+
+  it('says in one readable line, besides the JSON log, what it serves and where', async () => {
+    const expected = `feedrelay ${pkg.version} serving 5 articles at http://127.0.0.1:${started!.port}/ (feeds: /feed.xml, /atom.xml, /feed.json)`;
+    await expect.poll(() => started!.stderr().split('\n')).toContain(expected);
   });
 
   it('started despite a bad seed file, and logged it by name', () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -419,6 +419,8 @@ describe('an unreachable PostgreSQL', () => {
   it('makes the command exit 1 with that one line', async () => {
     const dir = await tempDir('feedrelay-pg-cli-');
     try {
+      // Every folder named exists (a missing one is its own error, exit 2): only the database is wrong.
+      await mkdir(join(dir.path, 'seeds'));
       const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'export', '--data', dir.path, '--out', join(dir.path, 'out'), '--feeds', join(ROOT, 'feeds'), '--seeds', join(dir.path, 'seeds')], {
         cwd: ROOT,
         env: { ...process.env, DATABASE_URL: URL },

@@ -11,6 +11,8 @@ export interface Started {
   port: number;
   /** pino's JSON lines so far (and on, while the process runs). */
   lines: Record<string, unknown>[];
+  /** Standard error so far: the line for people, and anything else. */
+  stderr: () => string;
 }
 
 /** Starts `npm start -- <args>` in its own process group and waits for pino's "serving" line. */
@@ -35,7 +37,7 @@ export function npmStart(args: string[]): Promise<Started> {
         const address = entry.address as { port?: number } | undefined;
         if (entry.msg === 'serving' && address?.port) {
           clearTimeout(timer);
-          resolve({ child, port: address.port, lines });
+          resolve({ child, port: address.port, lines, stderr: () => stderr });
         }
       }
     });
