@@ -1,5 +1,4 @@
 import { formatRfc3339 } from '../normalize/date.js';
-import { escapeHtmlText } from '../normalize/html.js';
 import { articleGuid, type FeedItem, type FeedView } from './feedView.js';
 import { entryUpdated } from './time.js';
 import { serializedUrl, stripNonXmlChars } from './xml.js';
@@ -10,9 +9,7 @@ function item(article: FeedItem, view: FeedView): Record<string, unknown> {
     id: articleGuid(article.id),
     url: serializedUrl(article.url),
     title: article.title,
-    // JSON Feed requires a content, and readers take an empty one for none: an item with no text
-    // at all has its title there, as RSS's description and Atom's summary do.
-    content_html: article.contentHtml || escapeHtmlText(article.summary || article.title),
+    content_html: article.contentHtml,
     summary: article.summary || undefined,
     image: article.image ? serializedUrl(article.image.url) : undefined,
     date_published: formatRfc3339(article.published),
