@@ -50,6 +50,11 @@ export class Ingest {
     return (await this.store.find(canonical, draft.id ?? urlHash(canonical))) !== undefined;
   }
 
+  /** Normalises a draft for storePrepared; throws a FeedrelayError for one that cannot become an article. */
+  prepare(draft: SourcedDraft): Article {
+    return prepareArticle(draft, this.log);
+  }
+
   /** Normalises and stores one draft. Throws a FeedrelayError for a draft that cannot become an article. */
   async ingest(draft: SourcedDraft): Promise<IngestResult> {
     if (await this.isStored(draft)) return { result: 'duplicate' };

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Config } from './config.js';
 import { StoreError, type SourceDefinitionError } from './errors.js';
 import { FullTextStage } from './fulltext/fullText.js';
@@ -163,14 +164,16 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
    * and win a dedupe, as they did.
    */
   async function importLegacyOnce(report: RefreshReport): Promise<void> {
-    if ((await store.getMeta(LEGACY_IMPORTED)) !== undefined) return;
+    // Marked per folder: replicas on one PostgreSQL database each bring their own data folder.
+    const marker = `${LEGACY_IMPORTED}:${resolve(config.dataDir)}`;
+    if ((await store.getMeta(marker)) !== undefined) return;
     const result = await importFolder(config.dataDir);
     if (result.articles.added + result.feedStates + result.pendingFullText > 0) {
       log.info({ dir: config.dataDir, articles: result.articles.added, feedStates: result.feedStates, pendingFullText: result.pendingFullText },
         'data folder of an earlier release imported');
     }
     report.archives.push({ dir: config.dataDir, result: result.articles });
-    await store.setMeta(LEGACY_IMPORTED, new Date(now()).toISOString());
+    await store.setMeta(marker, new Date(now()).toISOString());
   }
 
   async function refresh(options: ServiceRefreshOptions = {}): Promise<RefreshReport> {
