@@ -14,6 +14,7 @@ export interface ArticleDraft {
   /** Where the draft came from (a file name or a feed URL), for errors and logs. */
   origin: string;
   url: string;
+  /** Plain text: the parsers read any markup the upstream put in it. */
   title: string;
   html: string;
   /** When we first stored it; for seeds, the `<!--ms-->` line. */
@@ -26,7 +27,10 @@ export interface ArticleDraft {
   source?: string;
   /** Upstream's lead image (an enclosure or media:content), used when the HTML has none. */
   image?: string;
-  /** Last content change; defaults to `archived`. */
+  /**
+   * When a later fetch changed the content (the page's full text replacing the feed's summary);
+   * unset until then, and the article's modified time is its published time.
+   */
   modified?: number;
   /** The byline, where the upstream names one. */
   author?: string;
@@ -50,10 +54,14 @@ export interface Article {
   title: string;
   published: number;
   archived: number;
+  /**
+   * The last change to the article itself: its publication, or a later rewrite of its content.
+   * Never the time it was archived, which a whole batch shares (Atom's `updated` comes from here).
+   */
   modified: number;
   source: string;
   language: Language;
-  /** The byline, where the upstream names one. */
+  /** The byline, where the upstream or the article names one (DW's date line: `Name <br>DATE`); plain text. */
   author?: string;
   image?: LeadImage;
   summary: string;

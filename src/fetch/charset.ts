@@ -1,7 +1,9 @@
 /**
  * Which character set a fetched feed is in, and its text. The order follows RFC 7303 §3.2 and
- * the WHATWG Encoding standard's BOM sniffing: a byte order mark wins, then the Content-Type
- * charset, then the XML declaration, else UTF-8 (XML 1.0 §4.3.3).
+ * the WHATWG Encoding standard's BOM sniffing: a byte order mark wins, then UTF-16 recognised
+ * without one (XML 1.0 Appendix F), then the Content-Type charset, then the XML declaration,
+ * else UTF-8 (XML 1.0 §4.3.3). Blank lines before the declaration, which PHP and WordPress sites
+ * emit, are skipped before sniffing, as feedparser and rss-parser do.
  */
 
 /**
@@ -30,12 +32,25 @@ const BOMS: readonly { bytes: readonly number[]; charset: string }[] = [
   { bytes: [0xff, 0xfe], charset: 'utf-16le' },
 ];
 
+/**
+ * UTF-16 without a byte order mark, recognised by how `<?` is written (XML 1.0 Appendix F). A
+ * document in any ASCII-compatible charset cannot start with a NUL, so this outranks a header.
+ */
+const UTF16_WITHOUT_BOM: readonly { bytes: readonly number[]; charset: string }[] = [
+  { bytes: [0x00, 0x3c, 0x00, 0x3f], charset: 'utf-16be' },
+  { bytes: [0x3c, 0x00, 0x3f, 0x00], charset: 'utf-16le' },
+];
+
+/** Space, tab, CR and LF: the XML 1.0 `S` production, in ASCII-compatible bytes. */
+const ASCII_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
 /** The XML declaration is ASCII and must come first; 1 KiB is far more than it needs. */
 const DECLARATION_WINDOW = 1024;
 const XML_DECLARATION = /^<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]*)["']/;
-const CONTENT_TYPE_CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
+/** `charset=gbk`, `charset="gbk"` and, as some servers write it, `charset='gbk'`. */
+const CONTENT_TYPE_CHARSET = /;\s*charset\s*=\s*["']?([^"';\s]+)["']?/i;
 
-export type CharsetOrigin = 'bom' | 'content-type' | 'xml-declaration' | 'meta' | 'default';
+export type CharsetOrigin = 'bom' | 'utf-16-pattern' | 'content-type' | 'xml-declaration' | 'meta' | 'default';
 
 /**
  * HTML pages declare their charset in `<meta charset>` or `<meta http-equiv="Content-Type"
@@ -61,8 +76,26 @@ function decoderFor(label: string): TextDecoder | undefined {
   }
 }
 
+function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
+  return prefix.every((b, i) => bytes[i] === b);
+}
+
 function bomCharset(bytes: Uint8Array): string | undefined {
-  return BOMS.find(({ bytes: bom }) => bom.every((b, i) => bytes[i] === b))?.charset;
+  return BOMS.find(({ bytes: bom }) => startsWith(bytes, bom))?.charset;
+}
+
+function utf16Charset(bytes: Uint8Array): string | undefined {
+  return UTF16_WITHOUT_BOM.find(({ bytes: pattern }) => startsWith(bytes, pattern))?.charset;
+}
+
+/**
+ * Where the document proper begins: after ASCII white space. Not in UTF-16, whose white space
+ * is two bytes (`20 00`): stepping over half of it would misalign everything after.
+ */
+function documentStart(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length && ASCII_WHITESPACE.has(bytes[i]!)) i += 1;
+  return bytes[i] === 0x00 || bytes[i + 1] === 0x00 ? 0 : i;
 }
 
 function declaredCharset(bytes: Uint8Array): string | undefined {
@@ -77,10 +110,13 @@ function metaCharset(bytes: Uint8Array): string | undefined {
 
 /** Decodes a feed body; malformed sequences become U+FFFD rather than failing the feed. */
 export function decodeFeedBody(bytes: Uint8Array, contentType: string | undefined): DecodedBody {
-  return decodeWith(bytes, [
-    ['bom', bomCharset(bytes)],
+  // Leading white space says nothing and is dropped; a BOM after it still counts.
+  const doc = bytes.subarray(documentStart(bytes));
+  return decodeWith(doc, [
+    ['bom', bomCharset(doc)],
+    ['utf-16-pattern', utf16Charset(doc)],
     ['content-type', contentType ? CONTENT_TYPE_CHARSET.exec(contentType)?.[1] : undefined],
-    ['xml-declaration', declaredCharset(bytes)],
+    ['xml-declaration', declaredCharset(doc)],
   ]);
 }
 

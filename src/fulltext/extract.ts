@@ -6,7 +6,9 @@ import { blockText, serializeChildren } from '../normalize/html.js';
  * Per-outlet selectors where the outlet's own markup beats Readability's guess, taken from the
  * outlets' article pages (VOA's Pangea CMS `.wsw`, RFI's `.t-content__*`, DW's `.rich-text`).
  * `parts` are joined in order (lead figure, standfirst, body); `drop` is removed inside them.
- * A source with no rule, or whose `body` selector matches nothing, goes to Readability.
+ * Outlets redesign their pages without notice (DW's rules are not confirmed against its current
+ * pages), so a rule whose body matches nothing, or gives less text than needed (the feed's own
+ * summary), is not the last word: Readability tries too, and the longer text wins.
  */
 export const OUTLET_RULES: Record<string, { parts: string[]; body: string; drop: string[] }> = {
   voa: {
@@ -32,12 +34,16 @@ export const EXTRACT_MIN_CHARS = 40;
 /** Readability's own default is 500; Chinese packs more per character. */
 const READABILITY_CHAR_THRESHOLD = 200;
 
+/** Which way the body was found, for the log. */
+export type ExtractionRule = 'outlet' | 'readability';
+
 export interface Extracted {
   html: string;
   /** Plain text of the extract, to compare with the feed's summary. */
   text: string;
   /** og:image, for pages whose lead image sits outside the extracted body. */
   image?: string;
+  rule: ExtractionRule;
 }
 
 function bySelectors(document: Document, rule: (typeof OUTLET_RULES)[string]): string | undefined {
@@ -62,21 +68,34 @@ function byReadability(document: Document): string | undefined {
   return result?.content ?? undefined;
 }
 
-/**
- * The article body of a page, or undefined where none can be found. The HTML still goes through
- * the same cleaning and sanitising as any other content (normalizeArticle).
- */
-export function extractArticle(pageHtml: string, sourceId: string): Extracted | undefined {
-  const { document } = parseHTML(pageHtml);
-  const ogImage = document.querySelector('meta[property="og:image"]')?.getAttribute('content') ?? undefined;
-  const rule = OUTLET_RULES[sourceId];
-  // Readability edits the document it reads, so the selectors go first.
-  const html = (rule && bySelectors(document as unknown as Document, rule)) ?? byReadability(document as unknown as Document);
+function measured(html: string | undefined, rule: ExtractionRule): (Extracted & { chars: number }) | undefined {
   if (html === undefined) return undefined;
   const { document: fragmentDoc } = parseHTML(`<!doctype html><html><body><div>${html}</div></body></html>`);
   const text = blockText(fragmentDoc.querySelector('div') as unknown as Element);
-  if (Array.from(text).length < EXTRACT_MIN_CHARS) return undefined;
-  const extracted: Extracted = { html, text };
-  if (ogImage) extracted.image = ogImage;
-  return extracted;
+  return { html, text, rule, chars: Array.from(text).length };
+}
+
+/**
+ * The article body of a page, or undefined where none can be found: the outlet's rule where it
+ * gives at least `minChars` characters (and EXTRACT_MIN_CHARS), else Readability's where that
+ * gives more, else the longer of the two. The HTML still goes through the same cleaning and
+ * sanitising as any other content (normalizeArticle).
+ */
+export function extractArticle(pageHtml: string, sourceId: string, minChars = 0): Extracted | undefined {
+  const { document } = parseHTML(pageHtml);
+  const ogImage = document.querySelector('meta[property="og:image"]')?.getAttribute('content') ?? undefined;
+  const rule = OUTLET_RULES[sourceId];
+  const needed = Math.max(minChars, EXTRACT_MIN_CHARS);
+  // Readability edits the document it reads, so the selectors go first.
+  const byRule = rule ? measured(bySelectors(document as unknown as Document, rule), 'outlet') : undefined;
+  let best = byRule;
+  if (!byRule || byRule.chars < needed) {
+    // What the outlet's rule calls junk is junk to Readability too (ad slots read as paragraphs).
+    if (rule) for (const junk of Array.from(document.querySelectorAll(rule.drop.join(',')))) junk.remove();
+    const byGuess = measured(byReadability(document as unknown as Document), 'readability');
+    if (byGuess && (!best || byGuess.chars > best.chars)) best = byGuess;
+  }
+  if (!best || best.chars < EXTRACT_MIN_CHARS) return undefined;
+  const { chars: _chars, ...extracted } = best;
+  return ogImage ? { ...extracted, image: ogImage } : extracted;
 }

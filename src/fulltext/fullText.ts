@@ -50,17 +50,21 @@ export class FullTextStage {
   async extract(url: string, source: string, feedText: string): Promise<{ html: string; image?: string }> {
     const res = await this.deps.limiter.run(url, () => fetchFeed({ ...this.deps.fetch, url, accept: HTML_ACCEPT }));
     if (!('body' in res)) throw new FullTextError(url, 'HTTP 304 to an unconditional request');
+    const feedChars = Array.from(feedText).length;
     let extracted;
     try {
-      extracted = extractArticle(decodeHtmlBody(res.body, res.contentType).text, source);
+      extracted = extractArticle(decodeHtmlBody(res.body, res.contentType).text, source, feedChars);
     } catch (err) {
       throw new FullTextError(url, `extraction failed: ${(err as Error).message}`);
     }
     if (!extracted) throw new FullTextError(url, 'no article body found in the page');
+    const chars = Array.from(extracted.text).length;
     // A page that says less than the feed did is an error page, a paywall or a bad extraction.
-    if (Array.from(extracted.text).length < Array.from(feedText).length) {
-      throw new FullTextError(url, 'the extracted text is shorter than the feed\'s own summary');
+    if (chars < feedChars) {
+      throw new FullTextError(url, `the extracted text is shorter than the feed's own summary (${extracted.rule} rule)`);
     }
+    // Outlets change their pages: which rule found the body shows when an outlet's rule stops working.
+    this.deps.log.info({ url, source, rule: extracted.rule, chars }, 'full text extracted');
     return extracted.image ? { html: extracted.html, image: extracted.image } : { html: extracted.html };
   }
 

@@ -1,7 +1,9 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Article } from '../model.js';
+import { BYLINE_MAX_LENGTH, LINE_BREAK } from '../normalize/clean.js';
 import { formatRfc3339 } from '../normalize/date.js';
+import { escapeHtmlText } from '../normalize/html.js';
 import { formatSeedFile, parseSeedFileName, seedFileName } from '../parse/seedFile.js';
 import type { Store } from '../store/store.js';
 import { writeFileAtomic } from '../store/atomicFile.js';
@@ -12,14 +14,20 @@ const EXPORT_BATCH = 500;
 /**
  * One stored article in the seed format: its published time as the date line (ISO 8601, read
  * back to the millisecond) and its cleaned body. Importing the file gives the same article.
+ * An author goes before the date as DW writes it (`NAME <br>DATE`), which is how it reads back.
  */
 export function exportText(article: Article): string {
+  const date = formatRfc3339(article.published);
+  const author = article.author;
+  const byline = author !== undefined && author !== '' && author.length <= BYLINE_MAX_LENGTH && !author.includes(LINE_BREAK)
+    ? `${escapeHtmlText(author)} <br>`
+    : '';
   return formatSeedFile({
     archived: article.archived,
     modified: article.modified,
     title: article.title,
     url: article.url,
-    dateLine: formatRfc3339(article.published),
+    dateLine: `${byline}${date}`,
     html: article.contentHtml,
   });
 }

@@ -6,8 +6,9 @@ import { cleanArticleHtml } from './clean.js';
 import { parseDate } from './date.js';
 import { escapeHtmlAttribute } from './html.js';
 import { detectLanguage } from './language.js';
-import { sanitizeHtml, toPlainText } from './sanitize.js';
+import { sanitizeHtml } from './sanitize.js';
 import { summarize } from './summary.js';
+import { plainText } from './title.js';
 
 function publishedTime(draft: ArticleDraft, dateLine: string | undefined, log: Log): number {
   const stated = draft.published ?? (dateLine !== undefined ? parseDate(dateLine) : undefined);
@@ -22,27 +23,31 @@ function publishedTime(draft: ArticleDraft, dateLine: string | undefined, log: L
 /** Cleans, sanitises and identifies a draft. Only src/ingest.ts calls it: the one way in. */
 export function normalizeArticle(draft: SourcedDraft, log: Log): Article {
   const canonical = canonicalUrl(draft.url);
-  const title = toPlainText(draft.title);
+  const title = plainText(draft.title);
   if (title === '') throw new SeedParseError(draft.origin, 'the title is empty');
   // An upstream image outside the body still belongs in it, so a stored copy keeps it.
   const html = draft.image && !/<img\b/i.test(draft.html)
     ? `<img src="${escapeHtmlAttribute(draft.image)}">${draft.html}`
     : draft.html;
   const cleaned = cleanArticleHtml(html, draft.url);
+  const published = publishedTime(draft, cleaned.dateLine, log);
   const article: Article = {
     id: draft.id ?? urlHash(canonical),
     url: draft.url,
     canonicalUrl: canonical,
     title,
-    published: publishedTime(draft, cleaned.dateLine, log),
+    published,
     archived: draft.archived,
-    modified: draft.modified ?? draft.archived,
+    // Unchanged since publication unless a later fetch rewrote it: the batch's archived time
+    // would give every article stored in one refresh the same Atom `updated`.
+    modified: Math.max(draft.modified ?? published, published),
     source: draft.source,
     language: detectLanguage(`${title} ${cleaned.text}`, draft.language),
     summary: summarize(cleaned.text),
     contentHtml: sanitizeHtml(cleaned.html),
   };
   if (cleaned.image) article.image = cleaned.image;
-  if (draft.author !== undefined) article.author = draft.author;
+  const author = draft.author ?? cleaned.author;
+  if (author !== undefined) article.author = author;
   return article;
 }

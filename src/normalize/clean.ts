@@ -1,5 +1,8 @@
 import type { LeadImage } from '../model.js';
+import { parseDate } from './date.js';
 import { blockText, parseFragment, serializeChildren } from './html.js';
+import { resolveLazyImages } from './lazyImages.js';
+import { plainText } from './title.js';
 
 /**
  * What the earlier republisher added to the archive's HTML and we do not republish (issue #2):
@@ -13,6 +16,8 @@ export interface CleanedHtml {
   html: string;
   /** The date line's text, removed from the body; undefined where the body has none. */
   dateLine?: string;
+  /** The author the date line names before its date (DW: `Name <br>DATE`). */
+  author?: string;
   image?: LeadImage;
   /** Body text without captions, for the summary and language detection. */
   text: string;
@@ -24,6 +29,13 @@ const DATE_LINE_MAX_LENGTH = 80;
  * and punctuation; a first div with Chinese in it is the article's own text, not its date.
  */
 const NOT_A_DATE_LINE = /\p{Script=Han}/u;
+/**
+ * DW's date line may name the author first, before a `<br>`: `<i>Michael  Da Silva <br>2023-…</i>`
+ * (issue #13, the real archive). Names, one per line, take at most this many characters in all.
+ */
+export const BYLINE_MAX_LENGTH = 120;
+/** Stands for a `<br>` while the line's text is read; a private-use character no outlet writes. */
+export const LINE_BREAK = '\uE000';
 
 function elementChildren(el: Element): Element[] {
   return Array.from(el.children);
@@ -33,14 +45,44 @@ function text(el: Element): string {
   return (el.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
-/** The archive puts the date first: `<div><i>DATE</i></div>` (VOA, DW) or `<div>DATE</div>` (RFI). */
-function takeDateLine(root: Element): string | undefined {
+function isDateLike(line: string): boolean {
+  return line !== '' && line.length <= DATE_LINE_MAX_LENGTH && /\d/.test(line) && !NOT_A_DATE_LINE.test(line);
+}
+
+/** An element's text split where it has `<br>`s, each part's white space folded, empty parts dropped. */
+function lineParts(el: Element): string[] {
+  const copy = el.cloneNode(true) as Element;
+  for (const br of Array.from(copy.querySelectorAll('br'))) br.replaceWith(LINE_BREAK);
+  return (copy.textContent ?? '').split(LINE_BREAK).map(plainText).filter((part) => part !== '');
+}
+
+interface DateLine {
+  dateLine: string;
+  author?: string;
+}
+
+/**
+ * The archive puts the date first: `<div><i>DATE</i></div>` (VOA, DW) or `<div>DATE</div>` (RFI),
+ * and DW sometimes the author before it: `<div><i>NAME <br>DATE</i></div>`. A name is taken
+ * only where the part after it reads as a date; otherwise the line is judged whole, as before.
+ */
+function takeDateLine(root: Element): DateLine | undefined {
   const first = root.firstElementChild;
   if (!first || first.localName !== 'div' || first.querySelector('img, p')) return undefined;
+  const parts = lineParts(first);
+  const date = parts[parts.length - 1];
+  const names = parts.slice(0, -1);
+  if (names.length > 0 && date !== undefined && isDateLike(date) && parseDate(date) !== undefined) {
+    const author = names.join(', ');
+    if (author.length <= BYLINE_MAX_LENGTH) {
+      first.remove();
+      return { dateLine: date, author };
+    }
+  }
   const line = text(first);
-  if (line === '' || line.length > DATE_LINE_MAX_LENGTH || !/\d/.test(line) || NOT_A_DATE_LINE.test(line)) return undefined;
+  if (!isDateLike(line)) return undefined;
   first.remove();
-  return line;
+  return { dateLine: line };
 }
 
 function removeRepublisherAdditions(root: Element): void {
@@ -156,12 +198,14 @@ export function cleanArticleHtml(html: string, baseUrl: string): CleanedHtml {
   const root = parseFragment(html);
   const dateLine = takeDateLine(root);
   removeRepublisherAdditions(root);
+  resolveLazyImages(root);
   captionsToFigures(root);
   absolutizeUrls(root, baseUrl);
   removeEmptyParagraphs(root);
   const image = leadImage(root);
   const cleaned: CleanedHtml = { html: serializeChildren(root), text: bodyText(root) };
-  if (dateLine !== undefined) cleaned.dateLine = dateLine;
+  if (dateLine !== undefined) cleaned.dateLine = dateLine.dateLine;
+  if (dateLine?.author !== undefined) cleaned.author = dateLine.author;
   if (image) cleaned.image = image;
   return cleaned;
 }

@@ -1,7 +1,10 @@
 /**
  * Dates as the outlets write them. The archive's date line has three forms (issue #2): VOA's
  * RFC 1123, DW's ISO 8601 and RFI's `dd/mm/yyyy - HH:MM` in Paris local time. Feeds add RFC 822
- * with named or numeric zones (RSS 2.0), W3C-DTF (dc:date) and RFC 3339 (Atom).
+ * with named or numeric zones (RSS 2.0), W3C-DTF (dc:date) and RFC 3339 (Atom), and write them
+ * as loosely as feedparser and rss-parser read them (issue #13): a full day name
+ * (`Thursday, 07 Nov 2024`), a space before the comma (`Thu , 07 Nov`), a numeric zone with a
+ * colon (`+08:00`), RFC 822 comments (`+0000 (UTC)`), lower-case `t` and `z` in ISO 8601.
  */
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -23,8 +26,16 @@ const LOCAL_FORMATS: readonly { pattern: RegExp; timeZone: string; fields: (m: R
   },
 ];
 
-const RFC822 =
-  /^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2}|\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|[A-Za-z]{1,4})?$/;
+/** A day name, abbreviated or in full, then a comma or a space; it says nothing the date does not. */
+const DAY_NAME = '(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\\.?(?:\\s*,\\s*|\\s+)';
+
+const RFC822 = new RegExp(
+  `^(?:${DAY_NAME})?(\\d{1,2})\\s+([a-z]{3})[a-z]*\\.?\\s+(\\d{2}|\\d{4})\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?\\s*([+-]\\d{2}:?\\d{2}|[a-z]{1,4})?$`,
+  'i',
+);
+
+/** RFC 822 §3.4.3 comments, `(UTC)`; one level of nesting is all anyone writes. */
+const RFC822_COMMENT = /\((?:[^()]|\([^()]*\))*\)/g;
 
 const ISO8601 =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -101,7 +112,7 @@ export function zonedTimeToUtc(f: Fields, timeZone: string): number | undefined 
 }
 
 function parseRfc822(text: string): number | undefined {
-  const m = RFC822.exec(text);
+  const m = RFC822.exec(text.replace(RFC822_COMMENT, ' ').replace(/\s+/g, ' ').trim());
   if (!m) return undefined;
   const month = MONTHS.indexOf(m[2]!.toLowerCase()) + 1;
   if (month === 0) return undefined;

@@ -14,8 +14,12 @@ export const NS = {
   rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
   rss1: 'http://purl.org/rss/1.0/',
   rss090: 'http://my.netscape.com/rdf/simple/0.9/',
+  /** RSS 2.0 as Userland's early drafts namespaced it; feedparser reads both. */
+  userlandRss2: 'http://backend.userland.com/rss2',
+  userlandRss: 'http://backend.userland.com/rss',
   content: 'http://purl.org/rss/1.0/modules/content/',
   dc: 'http://purl.org/dc/elements/1.1/',
+  dcterms: 'http://purl.org/dc/terms/',
   media: 'http://search.yahoo.com/mrss/',
   xhtml: 'http://www.w3.org/1999/xhtml',
   xml: 'http://www.w3.org/XML/1998/namespace',
@@ -28,6 +32,7 @@ const CONVENTIONAL_PREFIXES: Readonly<Record<string, string>> = {
   rdf: NS.rdf,
   content: NS.content,
   dc: NS.dc,
+  dcterms: NS.dcterms,
   media: NS.media,
 };
 
@@ -118,11 +123,15 @@ function build(raw: RawNode[], scope: Readonly<Record<string, string>>, out: Xml
 
 /** Parses a whole document; malformed XML throws FeedParseError naming the feed, line and column. */
 export function parseXml(text: string, feed: string): XmlElement {
-  const source = text.replace(/^\uFEFF/, '');
+  // White space (and a BOM) before the XML declaration is an error to XML 1.0 §2.8, but PHP and
+  // WordPress sites send blank lines there, and feedparser and rss-parser read such feeds.
+  const leading = /^[\s\uFEFF]*/.exec(text)![0];
+  const source = text.slice(leading.length);
   if (source.includes(ENTITY_DECLARATION)) throw new FeedParseError(feed, 'DOCTYPE declares entities (<!ENTITY); refused');
   const valid = XMLValidator.validate(source);
   if (valid !== true) {
-    throw new FeedParseError(feed, `not well-formed XML at line ${valid.err.line}, column ${valid.err.col ?? '?'}: ${valid.err.msg}`);
+    const line = valid.err.line + countLines(leading);
+    throw new FeedParseError(feed, `not well-formed XML at line ${line}, column ${valid.err.col ?? '?'}: ${valid.err.msg}`);
   }
   const nodes: XmlNode[] = [];
   try {
@@ -137,6 +146,10 @@ export function parseXml(text: string, feed: string): XmlElement {
   const root = nodes.find((n): n is XmlElement => typeof n !== 'string');
   if (!root) throw new FeedParseError(feed, 'no root element');
   return root;
+}
+
+function countLines(s: string): number {
+  return s.split('\n').length - 1;
 }
 
 export function isElement(node: XmlNode): node is XmlElement {

@@ -1,6 +1,8 @@
 import { SeedParseError } from '../errors.js';
 import type { ArticleDraft } from '../model.js';
 import { parseHttpUrl } from '../normalize/canonicalUrl.js';
+import { escapeHtmlText } from '../normalize/html.js';
+import { plainText, titleText } from '../normalize/title.js';
 
 /**
  * The archive's file format (DEVELOPERS.md):
@@ -68,7 +70,8 @@ function parseLinkLine(name: string, line: string): { title: string; url: string
   if (!trimmed.startsWith('[') || !trimmed.endsWith(')') || split < 0) {
     throw new SeedParseError(name, `line 2: expected [title](url), found ${quote(line)}`);
   }
-  const title = trimmed.slice(1, split).trim();
+  // The line may carry markup or entities (an earlier writer's HTML) or be plain text.
+  const title = titleText(trimmed.slice(1, split), 'guess');
   const url = trimmed.slice(split + 2, -1).trim();
   if (title === '') throw new SeedParseError(name, 'line 2: the title is empty');
   try {
@@ -97,7 +100,10 @@ export function parseSeedFile(name: string, bytes: Uint8Array): ArticleDraft {
   return { origin: name, id: fileName.id, url, title, html, ...times };
 }
 
-/** Writes an article in the same format, so parseSeedFile reads it back. */
+/**
+ * Writes an article in the same format, so parseSeedFile reads it back. The title is plain text;
+ * `&`, `<` and `>` are written as entities, so the line reads back as HTML to the same text.
+ */
 export function formatSeedFile(entry: {
   archived: number;
   modified?: number;
@@ -106,7 +112,7 @@ export function formatSeedFile(entry: {
   dateLine: string;
   html: string;
 }): string {
-  const title = entry.title.replace(/\s+/g, ' ').trim();
+  const title = escapeHtmlText(plainText(entry.title));
   const modified = entry.modified !== undefined && entry.modified > entry.archived ? ` modified=${entry.modified}` : '';
   return `<!--${entry.archived}${modified}-->\n[${title}](${entry.url})\n------\n\n<div><i>${entry.dateLine}</i></div>${entry.html}\n`;
 }

@@ -11,12 +11,16 @@ function entry(article: FeedItem, view: FeedView): string {
     text('title', article.title),
     element('updated', formatRfc3339(entryUpdated(article))),
     element('published', formatRfc3339(article.published)),
+    // The byline where the article names one, then the outlet, which readers showed before.
+    article.author ? `<author>${element('name', article.author)}</author>` : '',
     `<author>${element('name', source.title)}${element('uri', serializedUrl(source.url))}</author>`,
     emptyElement('link', { rel: 'alternate', type: 'text/html', href: serializedUrl(article.url) }),
     article.image ? emptyElement('link', { rel: 'enclosure', type: imageType(article.image.url), href: serializedUrl(article.image.url) }) : '',
     emptyElement('category', { term: source.id, label: source.name }),
-    article.summary ? text('summary', article.summary) : '',
-    element('content', article.contentHtml, { type: 'html' }),
+    // An entry with no text at all gets its title as summary, as RSS's description does: the W3C
+    // validator warns of blank content, and of an entry with neither content nor summary.
+    text('summary', article.summary || (article.contentHtml ? undefined : article.title)),
+    article.contentHtml ? element('content', article.contentHtml, { type: 'html' }) : '',
     '</entry>',
   ].join('');
 }

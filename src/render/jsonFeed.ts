@@ -15,7 +15,8 @@ function item(article: FeedItem, view: FeedView): Record<string, unknown> {
     date_published: formatRfc3339(article.published),
     date_modified: formatRfc3339(entryUpdated(article)),
     language: article.language,
-    authors: [{ name: source.title, url: serializedUrl(source.url) }],
+    // The byline where the article names one, then the outlet.
+    authors: [...(article.author ? [{ name: article.author }] : []), { name: source.title, url: serializedUrl(source.url) }],
     tags: [source.name],
   };
 }

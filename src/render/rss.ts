@@ -23,6 +23,8 @@ function item(article: FeedItem, view: FeedView): string {
     // RSS 2.0 requires length; the image's size is unknown without fetching it, and 0 says so.
     article.image ? emptyElement('enclosure', { url: serializedUrl(article.image.url), length: '0', type: imageType(article.image.url) }) : '',
     text('category', source.name),
+    // The byline where the article names one, then the outlet (RSS's own `author` wants an email).
+    article.author ? text('dc:creator', article.author) : '',
     text('dc:creator', source.title),
     // RSS 2.0 has no language per item; Dublin Core's says what each one is written in.
     element('dc:language', article.language),

@@ -158,13 +158,23 @@ export function nastyArticles(): Article[] {
       url: 'https://www.voachinese.com/a/x.html?a=1&b=2&c=%22q%22',
       canonicalUrl: 'https://www.voachinese.com/a/x.html?a=1&b=2&c=%22q%22',
       image: { url: 'https://images.weserv.nl/?url=example.org/a.jpg&w=900&h="1"' },
+      author: `作者 ${junk}`,
     }),
     makeArticle(1001, { published: 300_000_000_000_000, archived: 300_000_000_000_000, modified: 8.64e15 }),
     // Not NaN: SQLite stores NaN as NULL, so the store refuses it (time.test.ts covers NaN).
     // A non-finite time is still what a renderer gets here.
     makeArticle(1002, { published: -5e12, archived: -5e12, modified: Number.NEGATIVE_INFINITY }),
-    makeArticle(1004, { language: 'zh-Hant', title: '繁體標題：A<B & C &copy; 臺灣選舉', summary: '' }),
+    makeArticle(1004, { language: 'zh-Hant', title: '繁體標題：A<B & C &copy; 臺灣選舉', summary: '', author: 'Dang Yuan & <Jing Xuan>' }),
   ];
+}
+
+/**
+ * A feed item with neither body nor summary (issue #13's date fixtures have some). Apart from
+ * nastyArticles: its JSON Feed item has an empty content_html, which feedsmith reads as none, and
+ * tests/render/validity.test.ts expects feedsmith to find a content_html on every item.
+ */
+export function textlessArticle(): Article {
+  return makeArticle(1005, { summary: '', contentHtml: '' });
 }
 
 export interface RawResponse {

@@ -7,7 +7,7 @@ import type { FeedPublisher } from '../../src/render/publisher.js';
 import { PLAUSIBLE_FROM } from '../../src/render/time.js';
 import { stripNonXmlChars } from '../../src/render/xml.js';
 import type { Store } from '../../src/store/store.js';
-import { ATOM_RNC, hasJing, hasXmllint, makePublisher, makeStore, nastyArticles, NOW, runTool, writeTemp } from './support.js';
+import { ATOM_RNC, hasJing, hasXmllint, makePublisher, makeStore, nastyArticles, NOW, runTool, textlessArticle, writeTemp } from './support.js';
 
 const ORIGIN = 'https://feeds.example.org';
 /** Filtered and limited variants, beside every path the site publishes. */
@@ -20,10 +20,10 @@ const documents = new Map<string, string>();
 
 beforeAll(async () => {
   store = await makeStore(120);
-  for (const a of nastyArticles()) expect(await store.insert(a), a.id).toMatchObject({ result: 'added' });
+  for (const a of [...nastyArticles(), textlessArticle()]) expect(await store.insert(a), a.id).toMatchObject({ result: 'added' });
   // As stored: what the documents must carry.
   articles = new Map((await store.newest({}, 500)).map((a) => [a.id, a]));
-  expect(articles.size).toBe(120 + nastyArticles().length);
+  expect(articles.size).toBe(120 + nastyArticles().length + 1);
   // As `serve` publishes them: announcing the built-in WebSub hub.
   publisher = makePublisher(store, { hub: (origin) => `${origin}/websub` });
   for (const path of await publisher.paths()) documents.set(path, (await publisher.document(ORIGIN, path, ''))!.body.toString('utf8'));
@@ -109,6 +109,14 @@ describe('Atom', () => {
     const result = runTool('jing', ['-c', ATOM_RNC, ...files]);
     expect(result.output).toBe('');
     expect(result.status).toBe(0);
+  });
+
+  it('gives an entry without text its title as summary, not a blank content (the W3C validator warns of either)', () => {
+    const body = documents.get('/atom.xml?limit=500')!;
+    const entry = body.slice(body.indexOf(`<id>tag:feedrelay,2024:${(1005).toString(16).padStart(16, '0')}</id>`));
+    expect(entry.slice(0, entry.indexOf('</entry>'))).not.toMatch(/<content/);
+    expect(entry.slice(0, entry.indexOf('</entry>'))).toContain(`<summary type="text">${articles.get((1005).toString(16).padStart(16, '0'))!.title}</summary>`);
+    expect(body).not.toMatch(/<content type="html"><\/content>/);
   });
 
   it('reads back with feedsmith: ids, titles, links, languages and dates', () => {

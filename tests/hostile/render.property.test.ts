@@ -40,6 +40,7 @@ const article: fc.Arbitrary<Article> = fc.record({
   image: fc.option(fc.record({ url: urlLike, caption: fc.option(text, { nil: undefined }) }, { requiredKeys: ['url'] }), { nil: undefined }),
   summary: text,
   contentHtml: fc.oneof(tagSoup, text),
+  author: text,
 }, { requiredKeys: ['id', 'url', 'canonicalUrl', 'title', 'published', 'archived', 'modified', 'source', 'language', 'summary', 'contentHtml'] });
 
 const view: fc.Arbitrary<FeedView> = fc.record({

@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { extractArticle } from '../../src/fulltext/extract.js';
+import { silentLog } from '../../src/log.js';
+import { normalizeArticle } from '../../src/normalize/article.js';
+import { toPlainText } from '../../src/normalize/sanitize.js';
+import { parseFeed } from '../../src/parse/feed.js';
+import { parseSeedFile } from '../../src/parse/seedFile.js';
+import { SourceRegistry } from '../../src/sources/registry.js';
+import {
+  articleFields, definition, expectedFeed, FEED_FIXTURES, FETCHED_AT, fixtureBytes, FULLTEXT_FIXTURE, onHost, parseFixture,
+  REAL_WORLD_FIXTURES,
+} from './fixtures.js';
+
+/** Issue #13, points 1–7: each fixture feed or page, decoded as served, becomes the expected articles. */
+
+describe('feeds as the real world writes them', () => {
+  it.each(FEED_FIXTURES)('$point ($file)', async (fixture) => {
+    const expected = await expectedFeed(fixture.file);
+    const { charset, articles } = await parseFixture(fixture);
+    expect(charset).toBe(expected.charset);
+    expect(articles.map(articleFields)).toEqual(expected.articles);
+  });
+});
+
+describe('2. a seed title line is text unless it carries markup', () => {
+  it('keeps every character of [5 < 6 and x<y ...](url)', async () => {
+    const expected = JSON.parse(await readFile(join(REAL_WORLD_FIXTURES, 'seed-title.expected.json'), 'utf8')) as Record<string, string>;
+    const bytes = await readFile(join(REAL_WORLD_FIXTURES, expected.file!));
+    const sources = new SourceRegistry([]);
+    const draft = parseSeedFile(expected.file!, bytes);
+    const source = sources.sourceIdFor(draft.url);
+    const article = normalizeArticle({ ...draft, source, language: sources.describe(source).language }, silentLog);
+    expect({ id: article.id, title: article.title, url: article.url, published: new Date(article.published).toISOString() })
+      .toEqual({ id: expected.id, title: expected.title, url: expected.url, published: expected.published });
+  });
+});
+
+describe('7. DW pages: the outlet rule, else Readability', () => {
+  const origin = 'https://www.dw.com';
+  const feedUrl = `${origin}/rss/${FULLTEXT_FIXTURE.feed}`;
+
+  async function enriched(): Promise<{ rules: string[]; articles: ReturnType<typeof articleFields>[] }> {
+    const feed = parseFeed((await fixtureBytes(FULLTEXT_FIXTURE.feed)).toString('utf8'), { url: feedUrl, source: 'dw', archived: FETCHED_AT });
+    const sources = new SourceRegistry([definition({ point: '', file: FULLTEXT_FIXTURE.feed, source: 'dw', headers: {} }, feedUrl)]);
+    const rules: string[] = [];
+    const articles = await Promise.all(feed.drafts.map(async (draft) => {
+      const page = FULLTEXT_FIXTURE.pages[decodeURIComponent(new URL(draft.url).pathname)]!;
+      // As the full-text stage does: the page must say at least what the feed's summary did.
+      const extracted = extractArticle((await fixtureBytes(page)).toString('utf8'), 'dw', Array.from(toPlainText(draft.html)).length);
+      if (!extracted) throw new Error(`nothing extracted from ${page}`);
+      rules.push(extracted.rule);
+      const sourced = { ...draft, source: 'dw', language: sources.describe('dw').language };
+      return articleFields(normalizeArticle({ ...sourced, html: extracted.html, image: draft.image ?? extracted.image }, silentLog));
+    }));
+    return { rules, articles };
+  }
+
+  it('gives the expected articles, with real images and without the ad slot', async () => {
+    const expected = await expectedFeed(FULLTEXT_FIXTURE.feed);
+    const { articles } = await enriched();
+    expect(articles).toEqual(expected.articles.map((a) => onHost(a, origin)));
+    for (const article of articles) {
+      expect(article.contentHtml).not.toMatch(/data:|广告|相关内容|读者评论|\$\{formatId\}/);
+    }
+  });
+
+  it('falls back to Readability when the outlet rule finds no body, or less than the feed\'s summary', async () => {
+    expect((await enriched()).rules).toEqual(['readability', 'readability']);
+  });
+
+  it('keeps the outlet rule where it finds the body', async () => {
+    const page = await readFile(new URL('../fixtures/fulltext/dw.html', import.meta.url), 'utf8');
+    expect(extractArticle(page, 'dw', 20)?.rule).toBe('outlet');
+  });
+});
