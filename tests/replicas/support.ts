@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { untilServing } from '../support/npmStart.js';
 
 /** Real `serve` processes on one database, and a cut-able path to that database, for the replica tests. */
 
@@ -17,40 +18,14 @@ export interface Replica {
 }
 
 /** `serve` in a child process (node and tsx, no npm in between, so a signal reaches the server itself). */
-export function startReplica(args: string[], env: Record<string, string> = {}): Promise<Replica> {
+export async function startReplica(args: string[], env: Record<string, string> = {}): Promise<Replica> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const lines: Record<string, unknown>[] = [];
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "serving" line in ${START_TIMEOUT_MS} ms; stderr: ${stderr}`)), START_TIMEOUT_MS);
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const complete = buffered.split('\n');
-      buffered = complete.pop()!;
-      for (const line of complete) {
-        if (!line.startsWith('{')) continue;
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        lines.push(entry);
-        const address = entry.address as { port?: number } | undefined;
-        if (entry.msg === 'serving' && address?.port) {
-          clearTimeout(timer);
-          resolve({ child, url: `http://127.0.0.1:${address.port}`, lines, stderr: () => stderr });
-        }
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code} before serving; stderr: ${stderr}`));
-    });
-  });
+  const started = await untilServing(child, START_TIMEOUT_MS, 'serve');
+  return { child, url: `http://127.0.0.1:${started.port}`, lines: started.lines, stderr: started.stderr };
 }
 
 /** Sends `signal` and waits for the exit; its code, or the signal that ended it. */

@@ -18,20 +18,28 @@ export interface Started {
 /** Starts `npm start -- <args>` in its own process group and waits for pino's "serving" line. */
 export function npmStart(args: string[]): Promise<Started> {
   const child = spawn('npm', ['start', '--', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  return untilServing(child, START_TIMEOUT_MS, 'npm start');
+}
+
+/**
+ * Reads a starting `serve` process's JSON log lines (anything else on stdout, such as npm's
+ * banner, is skipped) until the "serving" line names its port; rejects if it exits first.
+ */
+export function untilServing(child: ChildProcess, timeoutMs: number, what: string): Promise<Started> {
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "serving" line in ${START_TIMEOUT_MS} ms; stderr: ${stderr}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => reject(new Error(`no "serving" line in ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const complete = buffered.split('\n');
       buffered = complete.pop()!;
       for (const line of complete) {
-        if (!line.startsWith('{')) continue; // npm's own "> feedrelay@… start" banner
+        if (!line.startsWith('{')) continue;
         const entry = JSON.parse(line) as Record<string, unknown>;
         lines.push(entry);
         const address = entry.address as { port?: number } | undefined;
@@ -43,7 +51,7 @@ export function npmStart(args: string[]): Promise<Started> {
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code} before serving; stderr: ${stderr}`));
+      reject(new Error(`${what} exited with ${code} before serving; stderr: ${stderr}`));
     });
   });
 }
