@@ -58,8 +58,7 @@ export class Ingest {
   /** Normalises and stores one draft. Throws a FeedrelayError for a draft that cannot become an article. */
   async ingest(draft: SourcedDraft): Promise<IngestResult> {
     if (await this.isStored(draft)) return { result: 'duplicate' };
-    const article = prepareArticle(draft, this.log);
-    const [stored] = await this.storePrepared([article]);
+    const [stored] = await this.storePrepared([this.prepare(draft)]);
     return stored!;
   }
 
@@ -92,7 +91,7 @@ export class Ingest {
     };
     if (article.image) draft.image = article.image.url;
     if (article.author !== undefined) draft.author = article.author;
-    const updated = notAfter({ ...prepareArticle(draft, this.log), id: article.id }, this.now());
+    const updated = notAfter({ ...this.prepare(draft), id: article.id }, this.now());
     const content = { contentHtml: updated.contentHtml, summary: updated.summary, modified: updated.modified, language: updated.language };
     await this.store.updateContent(article.id, updated.image ? { ...content, image: updated.image } : content);
     return updated;
