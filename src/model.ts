@@ -67,3 +67,23 @@ export interface Article {
   summary: string;
   contentHtml: string;
 }
+
+/** One article of a story, as feeds name it among its siblings (issue #15). */
+export interface StoryMember {
+  id: string;
+  url: string;
+  title: string;
+  source: string;
+  language: Language;
+  published: number;
+}
+
+/** The articles, from any sources, that report one event; members by publication, oldest first. */
+export interface Story {
+  /** The article id of its first stored member (src/stories/grouping.ts). */
+  id: string;
+  /** The first MAX_LISTED_MEMBERS members (src/stories/similarity.ts), oldest first. */
+  members: StoryMember[];
+  /** How many members it has in all. */
+  size: number;
+}

@@ -1,5 +1,5 @@
 import { formatRfc3339 } from '../normalize/date.js';
-import { articleGuid, pageRelations, feedGuid, imageType, HISTORY_NS, type FeedItem, type FeedView } from './feedView.js';
+import { articleGuid, pageRelations, feedGuid, imageType, HISTORY_NS, STORY_SCHEME, type FeedItem, type FeedView } from './feedView.js';
 import { entryUpdated } from './time.js';
 import { atomTextElement as text, element, emptyElement, serializedUrl, xmlAttr } from './xml.js';
 
@@ -17,6 +17,9 @@ function entry(article: FeedItem, view: FeedView): string {
     emptyElement('link', { rel: 'alternate', type: 'text/html', href: serializedUrl(article.url) }),
     article.image ? emptyElement('link', { rel: 'enclosure', type: imageType(article.image.url), href: serializedUrl(article.image.url) }) : '',
     emptyElement('category', { term: source.id, label: source.name }),
+    // The story (issue #15): its id as a category, each other outlet's report as a related link.
+    article.story ? emptyElement('category', { scheme: STORY_SCHEME, term: article.story.id }) : '',
+    ...(article.story?.related ?? []).map((r) => emptyElement('link', { rel: 'related', type: 'text/html', href: serializedUrl(r.url), title: r.title })),
     // An entry with no text at all gets its title as summary, as RSS's description does: the W3C
     // validator warns of blank content, and of an entry with neither content nor summary.
     text('summary', article.summary || (article.contentHtml ? undefined : article.title)),

@@ -36,8 +36,28 @@ export function pageRelations(view: FeedView): [string, string][] {
   return rels.filter((pair): pair is [string, string] => pair[1] !== undefined);
 }
 
-/** An article as a document states it: its language may be a region's (zh-TW) once converted. */
-export type FeedItem = Omit<Article, 'language'> & { language: string };
+/** Another article of an item's story (issue #15), as feeds name it. */
+export interface StoryLink {
+  id: string;
+  url: string;
+  title: string;
+  source: string;
+}
+
+/** An item's story: its id and the other members, oldest first (none when it is alone). */
+export interface ItemStory {
+  id: string;
+  related: StoryLink[];
+}
+
+/** Where a story id is a category (Atom `scheme`, RSS `domain`): a tag URI of ours, as ids are. */
+export const STORY_SCHEME = `${TAG_PREFIX}story`;
+
+/**
+ * An article as a document states it: its language may be a region's (zh-TW) once converted,
+ * and it names its story where the store has one.
+ */
+export type FeedItem = Omit<Article, 'language'> & { language: string; story?: ItemStory };
 
 /** Everything a renderer needs for one feed document; renderers read nothing else. */
 export interface FeedView {

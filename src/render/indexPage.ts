@@ -71,6 +71,7 @@ article .text{flex:1;min-width:0}
 article h3{font-size:1.05rem;line-height:1.4;margin:.1rem 0;overflow-wrap:anywhere}
 article h3 a{text-decoration:none}
 article h3 a:hover{text-decoration:underline}
+article .also{margin:.2rem 0;color:var(--muted);font-size:.9rem}
 .summary{margin:.25rem 0 0;display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
 .thumb{flex:none;max-width:7.5rem;aspect-ratio:16/9;object-fit:cover;border-radius:4px}
 .filters{margin:1rem 0 0}
@@ -105,10 +106,22 @@ function articleItem(article: FeedItem, view: IndexView): string {
     `<p class="meta"><span class="outlet" lang="${attr(source.language)}">${text(source.title)}</span> · ${timeElement(article.published)}</p>`,
     `<h3><a href="${attr(`${view.origin}${articlePath(article.id)}`)}">${text(article.title)}</a></h3>`,
     article.summary ? `<p class="summary">${text(article.summary)}</p>` : '',
+    alsoReported(article, view),
     '</div>',
     image,
     '</article></li>',
   ].join('');
+}
+
+/** "Also reported by": the same event in other outlets' words (issue #15), each outlet linking its report. */
+function alsoReported(article: FeedItem, view: IndexView): string {
+  const others = (article.story?.related ?? []).filter((r) => r.source !== article.source);
+  if (others.length === 0) return '';
+  const links = others.map((r) => {
+    const outlet = view.source(r.source);
+    return `<a class="tap" href="${attr(serializedUrl(r.url))}" title="${attr(r.title)}" lang="${attr(outlet.language)}">${text(outlet.title)}</a>`;
+  });
+  return `<p class="also">同一事件也见：${links.join('、')}</p>`;
 }
 
 function formatLinks(urls: FeedListing['urls']): string {

@@ -18,6 +18,11 @@ function item(article: FeedItem, view: FeedView): Record<string, unknown> {
     // The byline where the article names one, then the outlet.
     authors: [...(article.author ? [{ name: article.author }] : []), { name: source.title, url: serializedUrl(source.url) }],
     tags: [source.name],
+    // Our extension (JSON Feed 1.1 §"Extensions": a key starting with an underscore): the story
+    // and its other members, which readers of one outlet's feed cannot otherwise see.
+    _feedrelay: article.story
+      ? { story: article.story.id, related: article.story.related.map((r) => ({ id: r.id, url: serializedUrl(r.url), title: r.title, source: r.source })) }
+      : undefined,
   };
 }
 

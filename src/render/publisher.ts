@@ -1,6 +1,7 @@
 import { RequestNotFoundError } from '../errors.js';
-import type { Article, Language } from '../model.js';
-import type { SourceRegistry } from '../sources/registry.js';
+import type { Article, Language, Story } from '../model.js';
+import type { SourceInfo, SourceRegistry } from '../sources/registry.js';
+import { searchKey } from '../store/search.js';
 import type { ArticleFilter, Store } from '../store/store.js';
 import { ARCHIVE_PAGE_SIZE, isCompletePage, newestPage, pageCount } from './archive.js';
 import { renderAtom } from './atom.js';
@@ -18,9 +19,10 @@ import { renderJsonFeed } from './jsonFeed.js';
 import { renderOpml, type FeedListing } from './opml.js';
 import { ACCEPTED_PARAMETERS, acceptedQuery } from './queryString.js';
 import { renderRss } from './rss.js';
-import { articlePath, feedPath, FEED_FILES, MERGED_KEY, OPML_PATH, parseSitePath, type DocumentRef, type FeedFormat } from './sitePaths.js';
+import { itemStory, storyItem, STORIES_SOURCE } from './storyFeed.js';
+import { articlePath, feedPath, FEED_FILES, MERGED_KEY, OPML_PATH, parseSitePath, STORIES_KEY, type DocumentRef, type FeedFormat } from './sitePaths.js';
 import { CONVERSIONS, convertedLanguage, TRADITIONAL_VARIANT, type ConversionName } from './scripts.js';
-import { plausibleArticle, PLAUSIBLE_FROM } from './time.js';
+import { plausibleArticle, plausibleTime, PLAUSIBLE_FROM } from './time.js';
 
 export { DEFAULT_LIMIT } from './feedQuery.js';
 export { MERGED_KEY, type FeedFormat } from './sitePaths.js';
@@ -171,7 +173,7 @@ export class FeedPublisher {
   }
 
   hasKey(key: string): boolean {
-    return key === MERGED_KEY || this.sources.get(key) !== undefined;
+    return key === MERGED_KEY || key === STORIES_KEY || this.sources.get(key) !== undefined;
   }
 
   /** What kind of our documents `path` names (the query is not looked at), or undefined for none. */
@@ -256,6 +258,7 @@ export class FeedPublisher {
         for (let page = 1; page <= pages; page += 1) paths.push(feedPath(key, format, page));
       }
     }
+    for (const format of Object.keys(FORMATS) as FeedFormat[]) paths.push(feedPath(STORIES_KEY, format));
     return paths;
   }
 
@@ -266,6 +269,7 @@ export class FeedPublisher {
 
   /** A feed's view, and when it expires (a `filter_time` feed) though the store does not change. */
   private async feed(ref: Extract<DocumentRef, { kind: 'feed' }>, origin: string, query: string): Promise<{ view: FeedView; expires?: number }> {
+    if (ref.key === STORIES_KEY) return this.storyFeed(ref, origin, query);
     const filter = parseFeedFilter(query, { paged: ref.page !== undefined });
     const narrowed = storeFilter(ref.key, filter);
     const total = await this.store.count(narrowed);
@@ -302,6 +306,9 @@ export class FeedPublisher {
       if (ref.page < last) pages.nextArchive = pageUrl(ref.page + 1);
     }
     items = items.map((a) => plausibleArticle(a, this.now));
+    // An archive page's bytes never change (RFC 5005), but a story grows after its first report:
+    // only the subscription document names stories.
+    const withStories = ref.page === undefined ? await this.withStories(items) : items;
     const def = ref.key === MERGED_KEY ? undefined : this.sources.get(ref.key);
     const info = this.listing(ref.key, origin);
     const languages = new Set(items.map((a) => a.language));
@@ -315,7 +322,7 @@ export class FeedPublisher {
       ...(this.options.hub ? { hub: this.options.hub(origin) } : {}),
       language: filter.lang ?? only ?? 'zh',
       updated: lastChange(items),
-      items,
+      items: withStories,
       source: (id) => this.sources.describe(id),
       ttlMinutes: this.options.ttlMinutes,
       pages,
@@ -366,6 +373,7 @@ export class FeedPublisher {
       summary: batch.put(a.summary),
       content: batch.putHtml(a.contentHtml),
       caption: a.image?.caption === undefined ? undefined : batch.put(a.image.caption),
+      related: (a.story?.related ?? []).map((r) => batch.put(r.title)),
     }));
     await batch.run(name, this.convertTexts);
     const source = view.source;
@@ -387,8 +395,85 @@ export class FeedPublisher {
         contentHtml: c.content(),
         language: convertedLanguage(name, article.language),
         ...(article.image ? { image: { ...article.image, ...(c.caption ? { caption: c.caption() } : {}) } } : {}),
+        ...(article.story ? { story: { ...article.story, related: article.story.related.map((r, i) => ({ ...r, title: c.related[i]!() })) } } : {}),
       })),
     };
+  }
+
+  /** Articles with their stories (issue #15): each names the other members of its story. */
+  private async withStories(items: readonly Article[]): Promise<FeedItem[]> {
+    const stories = await this.store.storiesOf(items.map((a) => a.id));
+    return items.map((a) => {
+      const story = stories.get(a.id);
+      return story ? { ...a, story: itemStory(story, a.id) } : a;
+    });
+  }
+
+  /**
+   * `/stories/`: stories reported by two or more outlets, newest first by their latest member.
+   * Filters work as on other feeds: `q` matches a member's title, `lang` a member's script,
+   * RSSHub's patterns the entry. Archive page N holds the stories ranked (N-1)×size+1 … N×size
+   * from the oldest; stories merge and grow, so no page is ever marked complete (fh:archive).
+   */
+  private async storyFeed(ref: Extract<DocumentRef, { kind: 'feed' }>, origin: string, query: string): Promise<{ view: FeedView; expires?: number }> {
+    const filter = parseFeedFilter(query, { paged: ref.page !== undefined });
+    const total = await this.store.storyCount();
+    const linked = filterQuery(filter, false, false);
+    const pageUrl = (page: number): string => `${origin}${feedPath(STORIES_KEY, ref.format, page)}${linked}`;
+    const describe = (id: string): SourceInfo => (id === STORIES_SOURCE
+      ? { id, name: '多家媒体', title: 'feedrelay 跨媒体报道', url: `${origin}/`, language: 'zh-Hans' }
+      : this.sources.describe(id));
+    const spec = itemFilterSpec(filter);
+    const predicate = spec && articlePredicate(spec);
+    const key = filter.q === undefined ? undefined : searchKey(filter.q);
+    const keep = (story: Story, item: FeedItem): boolean =>
+      (key === undefined || story.members.some((m) => searchKey(m.title).includes(key)))
+      && (filter.lang === undefined || story.members.some((m) => m.language === filter.lang))
+      && (predicate === undefined || predicate(item as Article, describe(STORIES_SOURCE)));
+    let items: FeedItem[] = [];
+    let pages: PageLinks = {};
+    let expires: number | undefined;
+    if (ref.page === undefined) {
+      const limit = filter.limit ?? DEFAULT_LIMIT;
+      const since = filter.time === undefined ? undefined : (this.options.wallClock ?? Date.now)() - filter.time * 1000;
+      for (let offset = 0; offset < FILTER_SCAN_BUDGET && items.length < limit; offset += FILTER_SCAN_PAGE) {
+        const page = await this.store.storyList(FILTER_SCAN_PAGE, offset);
+        for (const story of page) {
+          const item = storyItem(story, describe);
+          if (since !== undefined && item.published < since) break;
+          if (keep(story, item) && items.length < limit) items.push(item);
+        }
+        if (page.length < FILTER_SCAN_PAGE) break;
+      }
+      if (since !== undefined && items.length > 0) expires = Math.min(...items.map((a) => a.published)) + filter.time! * 1000 + 1;
+      if (total > 0) pages = { prevArchive: pageUrl(newestPage(total)) };
+    } else {
+      const last = pageCount(total);
+      if (ref.page > last) throw new RequestNotFoundError(`archive page ${ref.page} does not exist yet; the newest is ${last}`);
+      const upTo = Math.min(ref.page * ARCHIVE_PAGE_SIZE, total);
+      const stories = await this.store.storyList(upTo - (ref.page - 1) * ARCHIVE_PAGE_SIZE, total - upTo);
+      items = stories.map((story) => ({ story, item: storyItem(story, describe) })).filter(({ story, item }) => keep(story, item)).map(({ item }) => item);
+      pages = { current: `${origin}${feedPath(STORIES_KEY, ref.format)}${linked}` };
+      if (ref.page > 1) pages.prevArchive = pageUrl(ref.page - 1);
+      if (ref.page < last) pages.nextArchive = pageUrl(ref.page + 1);
+    }
+    items = items.map((a) => ({ ...a, published: plausibleTime(a.published, this.now), modified: plausibleTime(a.modified, this.now), archived: plausibleTime(a.archived, this.now) }));
+    const view: FeedView = {
+      key: `${STORIES_KEY}${filterQuery(filter, false, true)}`,
+      title: `feedrelay：多家媒体报道的同一事件${filterLabel(filter)}`,
+      description: `${this.sources.definitions.map((d) => d.title).join('、')}中两家以上报道的同一事件，每条列出各家的报道`,
+      homeUrl: `${origin}/`,
+      selfUrl: `${origin}${feedPath(STORIES_KEY, ref.format, ref.page)}${selfQuery(query)}`,
+      ...(this.options.hub ? { hub: this.options.hub(origin) } : {}),
+      language: 'zh',
+      updated: lastChange(items),
+      items,
+      source: describe,
+      ttlMinutes: this.options.ttlMinutes,
+      pages,
+      archive: false,
+    };
+    return { view: filter.opencc ? await this.converted(view, filter.opencc) : view, expires };
   }
 
   /** Stops following the store's changes, and the conversion worker if this publisher started it. */
@@ -477,7 +562,8 @@ export class FeedPublisher {
     const narrowed = filter.source !== undefined || filter.q !== undefined || filter.lang !== undefined;
     const selected = storeFilter(filter.source ?? MERGED_KEY, feedFilter);
     const stored = (await this.store.newest(selected, DEFAULT_LIMIT)).map((a) => plausibleArticle(a, this.now));
-    const articles: FeedItem[] = opencc ? stored.map((a) => ({ ...a, language: convertedLanguage(opencc, a.language) })) : stored;
+    const listed = await this.withStories(stored);
+    const articles: FeedItem[] = opencc ? listed.map((a) => ({ ...a, language: convertedLanguage(opencc, a.language) })) : listed;
     const matching = narrowed ? await this.store.count(selected) : undefined;
     const total = await this.store.count({});
     // The last change anywhere: an arrival (the newest by arrival) or an edit, which happens to recent arrivals.

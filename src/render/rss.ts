@@ -1,5 +1,5 @@
 import { formatRfc822 } from '../normalize/date.js';
-import { articleGuid, pageRelations, imageType, HISTORY_NS, type FeedItem, type FeedView } from './feedView.js';
+import { articleGuid, pageRelations, imageType, HISTORY_NS, STORY_SCHEME, type FeedItem, type FeedView } from './feedView.js';
 import { PLAUSIBLE_FROM } from './time.js';
 import { element, emptyElement, rssHtmlTextElement, rssTextElement as text, serializedUrl } from './xml.js';
 
@@ -23,6 +23,10 @@ function item(article: FeedItem, view: FeedView): string {
     // RSS 2.0 requires length; the image's size is unknown without fetching it, and 0 says so.
     article.image ? emptyElement('enclosure', { url: serializedUrl(article.image.url), length: '0', type: imageType(article.image.url) }) : '',
     text('category', source.name),
+    // The story (issue #15) as RSS can say it: a category in our scheme, and each sibling as an
+    // Atom related link, the namespace the channel already uses for its self link.
+    article.story ? text('category', article.story.id, { domain: STORY_SCHEME }) : '',
+    ...(article.story?.related ?? []).map((r) => emptyElement('atom:link', { rel: 'related', type: 'text/html', href: serializedUrl(r.url), title: r.title })),
     // The byline where the article names one, then the outlet (RSS's own `author` wants an email).
     article.author ? text('dc:creator', article.author) : '',
     text('dc:creator', source.title),

@@ -9,6 +9,8 @@ export const FEED_FILES: Record<FeedFormat, string> = { rss: 'feed.xml', atom: '
 
 /** The merged stream's key; every other key is a source id from feeds/. */
 export const MERGED_KEY = 'all';
+/** The stories reported by two or more outlets (issue #15): `/stories/feed.xml` and its archive. */
+export const STORIES_KEY = 'stories';
 export const INDEX_PATH = '/';
 export const OPML_PATH = '/opml.xml';
 /** The file a static host serves for `/`. */

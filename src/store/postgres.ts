@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { StoreError } from '../errors.js';
-import type { Article } from '../model.js';
+import type { Article, Story } from '../model.js';
+import * as stories from './postgresStories.js';
 import { withoutPassword } from './databaseUrl.js';
 import type { FeedState } from './feedState.js';
 import type { FullTextCounts, PendingFullText } from './fullTextState.js';
@@ -180,6 +181,7 @@ export class PostgresStore implements Store {
       pool.on('error', () => {});
       await migrate(pool);
       await reindexIfStale(pool);
+      await regroupIfStale(pool);
       store = new PostgresStore(location, url, pool, options.collectCandidatesUpTo ?? COLLECT_CANDIDATES_UP_TO);
       store.seen = await store.readCounter();
       return store;
@@ -444,6 +446,8 @@ export class PostgresStore implements Store {
         columns,
       );
       await PostgresStore.writeBodies(client, addedAt.map((i) => ({ arrival: arrivals.get(i)!, article: articles[i]! })), false);
+      // One after another: an article may report the event of one stored earlier in this batch.
+      for (const i of addedAt) await stories.addToStory(client, arrivals.get(i)!, articles[i]!);
       const results = articles.map((_, i): InsertResult => {
         const n = arrivals.get(i);
         return n === undefined ? { result: 'duplicate' } : { result: 'added', arrival: n };
@@ -481,12 +485,15 @@ export class PostgresStore implements Store {
 
   async updateContent(id: string, content: ContentUpdate): Promise<void> {
     const counter = await this.transaction(`updating article ${id}`, async (client) => {
-      const { rows } = await client.query<{ arrival: number; title: string }>('SELECT arrival, title FROM articles WHERE id = $1 FOR UPDATE', [id]);
+      // Under the arrival lock, as when storing: stories are regrouped one article at a time.
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ADVISORY_LOCKS.namespace, ADVISORY_LOCKS.arrival]);
+      const { rows } = await client.query<{ arrival: number; title: string; published: string }>('SELECT arrival, title, published FROM articles WHERE id = $1 FOR UPDATE', [id]);
       const row = rows[0];
       if (!row) throw new StoreError(`${this.location}: no article ${id} to update`);
       await client.query('UPDATE articles SET modified = $1, language = $2, image_url = $3, image_caption = $4 WHERE arrival = $5',
         [content.modified, content.language, content.image?.url ?? null, content.image?.caption ?? null, row.arrival]);
       await PostgresStore.writeBodies(client, [{ arrival: row.arrival, article: { title: row.title, summary: content.summary, contentHtml: content.contentHtml } }], true);
+      await stories.updateStory(client, row.arrival, { title: row.title, published: Number(row.published), contentHtml: content.contentHtml });
       return bumpChanges(client);
     });
     this.observe(counter);
@@ -567,6 +574,38 @@ export class PostgresStore implements Store {
     const n = w.params.length;
     const sql = `SELECT COUNT(*) AS n FROM articles a ${w.sql}${w.sql === '' ? 'WHERE' : ' AND'} a.arrival IN (SELECT s.arrival FROM search_index s WHERE s.tokens @> $${n + 1}::text[])`;
     return num((await this.planned<{ n: string }>(what, INDEX_ONLY, sql, [...w.params, tokens]))[0]?.n);
+  }
+
+  async storiesOf(ids: readonly string[]): Promise<Map<string, Story>> {
+    return this.read('reading stories', (db) => stories.storiesOf(db, ids));
+  }
+
+  async storyList(limit: number, offset = 0): Promise<Story[]> {
+    return this.read('listing stories', (db) => stories.storyList(db, limit, offset));
+  }
+
+  async storyCount(): Promise<number> {
+    return this.read('counting stories', (db) => stories.storyCount(db));
+  }
+
+  async regroup(): Promise<number> {
+    const { n, counter } = await this.transaction('regrouping stories', async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ADVISORY_LOCKS.namespace, ADVISORY_LOCKS.arrival]);
+      return { n: await stories.regroup(client), counter: await bumpChanges(client) };
+    });
+    this.observe(counter);
+    return n;
+  }
+
+  /** A read on the pool, its failure a StoreError that marks the database unreachable where it is. */
+  private async read<T>(what: string, work: (db: pg.Pool) => Promise<T>): Promise<T> {
+    try {
+      const result = await work(this.pool);
+      this.reachable = true;
+      return result;
+    } catch (err) {
+      throw this.fail(what, err);
+    }
   }
 
   async *each(batch: number): AsyncIterable<Article[]> {
@@ -801,6 +840,30 @@ async function reindexIfStale(pool: pg.Pool): Promise<void> {
       broken = true;
     });
     throw new Error(`rebuilding the search index: ${reason(err)}`);
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Rebuilds every story when the rules (or ICU) changed since they were built, as SQLite does. */
+async function regroupIfStale(pool: pg.Pool): Promise<void> {
+  if (!(await stories.storiesStale(pool))) return;
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ADVISORY_LOCKS.namespace, ADVISORY_LOCKS.arrival]);
+    // Another replica may have regrouped while this one waited for the lock.
+    if (await stories.storiesStale(client)) {
+      await stories.regroup(client);
+      await bumpChanges(client);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw new Error(`regrouping stories: ${reason(err)}`);
   } finally {
     client.release(broken);
   }

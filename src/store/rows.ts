@@ -1,4 +1,4 @@
-import type { Article, Language } from '../model.js';
+import type { Article, Language, Story } from '../model.js';
 import { readFeedState, type FeedState } from './feedState.js';
 import type { Subscription } from './store.js';
 
@@ -99,4 +99,34 @@ export function subscriptionFromRow(row: SubscriptionRow): Subscription {
     expires: Number(row.expires),
     ...(row.delivered_etag !== null ? { deliveredEtag: row.delivered_etag } : {}),
   };
+}
+
+/** A story member row, `of` naming the article or story it was asked for. */
+export interface StoryMemberRow {
+  of: string;
+  story: string;
+  size: number | string;
+  id: string;
+  url: string;
+  title: string;
+  source: string;
+  language: string;
+  published: number | string;
+}
+
+/** Stories by what they were asked for; rows come ordered by story, then oldest member first. */
+export function storiesFromRows(rows: readonly StoryMemberRow[]): Map<string, Story> {
+  const stories = new Map<string, Story>();
+  const byOf = new Map<string, Story>();
+  for (const r of rows) {
+    let story = stories.get(r.story);
+    if (!story) {
+      story = { id: r.story, members: [], size: Number(r.size) };
+      stories.set(r.story, story);
+    }
+    // A story asked for by several of its members lists each member once.
+    if (!story.members.some((m) => m.id === r.id)) story.members.push({ id: r.id, url: r.url, title: r.title, source: r.source, language: r.language as Language, published: Number(r.published) });
+    byOf.set(r.of, story);
+  }
+  return byOf;
 }

@@ -2,12 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
-import type { Article } from '../model.js';
+import type { Article, Story } from '../model.js';
 import type { FeedState } from './feedState.js';
 import type { FullTextCounts, PendingFullText } from './fullTextState.js';
 import { MIGRATIONS_TABLE, migrationsFor } from './migrations.js';
 import { indexEntry, searchPlan, searchText, SEARCH_TEXT_VERSION, type SearchPlan } from './search.js';
 import { articleFromRow, articleParams, ARTICLE_COLUMNS, ARTICLE_SELECT, feedStateFromJson, subscriptionFromRow, wellFormed, type ArticleRow, type SubscriptionRow } from './rows.js';
+import { SqliteStories } from './sqliteStories.js';
 import type { ArticleFilter, ContentUpdate, FileMark, InsertResult, Store, Subscription } from './store.js';
 
 /**
@@ -84,10 +85,12 @@ export class SqliteStore implements Store {
   private dataVersion: number;
   private poll: NodeJS.Timeout | undefined;
   private readonly statements: ReturnType<SqliteStore['prepare']>;
+  private readonly stories: SqliteStories;
 
   private constructor(readonly location: string, db: Database.Database) {
     this.db = db;
     this.statements = this.prepare();
+    this.stories = new SqliteStories(db);
     this.dataVersion = this.readDataVersion();
   }
 
@@ -100,6 +103,7 @@ export class SqliteStore implements Store {
       for (const pragma of PRAGMAS) db.pragma(pragma);
       migrate(db);
       reindexIfStale(db);
+      regroupIfStale(db);
     } catch (err) {
       throw new StoreError(`${file}: cannot open the SQLite database: ${(err as Error).message}`);
     }
@@ -160,6 +164,7 @@ export class SqliteStore implements Store {
     s.insert.run(...articleParams(article, arrival, sourceArrival));
     s.insertBody.run(arrival, wellFormed(article.summary), wellFormed(article.contentHtml));
     this.index(arrival, searchText(article), false);
+    this.stories.add(arrival, article);
     return { result: 'added', arrival };
   }
 
@@ -197,6 +202,7 @@ export class SqliteStore implements Store {
         s.update.run(content.modified, content.language, content.image?.url ?? null, content.image?.caption ?? null, row.arrival);
         s.updateBody.run(wellFormed(content.summary), wellFormed(content.contentHtml), row.arrival);
         this.index(row.arrival, searchText({ title: row.title, contentHtml: content.contentHtml }), true);
+        this.stories.update(row.arrival, { title: row.title, published: Number(row.published), contentHtml: content.contentHtml });
       }).immediate();
       this.changed();
     });
@@ -273,6 +279,26 @@ export class SqliteStore implements Store {
       }
       const w = where(filter);
       return this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM articles a ${w.sql}`).get(...w.params)!.n;
+    });
+  }
+
+  storiesOf(ids: readonly string[]): Promise<Map<string, Story>> {
+    return this.run('reading stories', () => this.stories.storiesOf(ids));
+  }
+
+  storyList(limit: number, offset = 0): Promise<Story[]> {
+    return this.run('listing stories', () => this.stories.list(limit, offset));
+  }
+
+  storyCount(): Promise<number> {
+    return this.run('counting stories', () => this.stories.count());
+  }
+
+  regroup(): Promise<number> {
+    return this.run('regrouping stories', () => {
+      const n = this.db.transaction(() => this.stories.regroup()).immediate();
+      this.changed();
+      return n;
     });
   }
 
@@ -466,6 +492,15 @@ function reindexIfStale(db: Database.Database): void {
     }
     db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
       .run(SEARCH_VERSION_KEY, String(SEARCH_TEXT_VERSION));
+  }).immediate();
+}
+
+/** Rebuilds every story when the rules (or ICU, which cuts the words) changed since they were built. */
+function regroupIfStale(db: Database.Database): void {
+  const stories = new SqliteStories(db);
+  if (!stories.stale()) return;
+  db.transaction(() => {
+    if (stories.stale()) stories.regroup(); // another process may have regrouped while this one waited
   }).immediate();
 }
 

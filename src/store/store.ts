@@ -1,4 +1,4 @@
-import type { Article, Language } from '../model.js';
+import type { Article, Language, Story } from '../model.js';
 import type { FeedState } from './feedState.js';
 import type { FullTextCounts, PendingFullText } from './fullTextState.js';
 
@@ -39,6 +39,17 @@ export interface Store {
   /** Articles passing `filter` ranked by arrival, oldest first: ranks `offset + 1` … `offset + limit`. */
   byArrival(filter: ArticleFilter, offset: number, limit: number): Promise<Article[]>;
   count(filter: ArticleFilter): Promise<number>;
+  /**
+   * Each listed article's story (issue #15): its members oldest first, the article among them.
+   * Every stored article has one, made in the transaction that stored it; an unknown id is absent.
+   */
+  storiesOf(ids: readonly string[]): Promise<Map<string, Story>>;
+  /** Stories with members from two or more sources, latest member's publication first, ties by id. */
+  storyList(limit: number, offset?: number): Promise<Story[]>;
+  /** How many stories storyList has. */
+  storyCount(): Promise<number>;
+  /** Recomputes every story from the stored articles, replayed in arrival order; returns how many stories there are. */
+  regroup(): Promise<number>;
   /** Every article in arrival order, `batch` at a time, for export. */
   each(batch: number): AsyncIterable<Article[]>;
 

@@ -42,7 +42,8 @@ describe('static build', () => {
     }
     for (const n of [1, 2, 3]) expect(paths).toContain(`/archive/${n}/atom.xml`);
     expect(paths).toContain('/voa/archive/1/feed.json');
-    expect(paths).toHaveLength(2 + 50 + 4 * 3 + (3 + 1 + 1 + 1) * 3);
+    for (const file of ['feed.xml', 'atom.xml', 'feed.json']) expect(paths).toContain(`/stories/${file}`);
+    expect(paths).toHaveLength(2 + 50 + 4 * 3 + (3 + 1 + 1 + 1) * 3 + 3);
   });
 
   it('writes each file with the bytes the server answers under the same base URL, the index page aside', async () => {
