@@ -16,6 +16,7 @@ import { exportArchive } from './interchange/exportArchive.js';
 import { Metrics } from './metrics.js';
 import { createService } from './service.js';
 import { onShutdownSignals } from './shutdown.js';
+import { openStore } from './store/open.js';
 
 /** Log lines go to standard output (fd 1) for `serve`; messages for people to standard error. */
 const stdout = new LogSink(1);
@@ -102,6 +103,24 @@ async function exportCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<vo
   await service.close();
 }
 
+/** `regroup`: every story recomputed from the stored articles, as after a change to the rules. */
+async function regroupCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const { config, warnings } = await configure('regroup', argv, env);
+  const log = createLog(config.logLevel, stderr);
+  for (const warning of warnings) log.warn(warning);
+  const store = await openStore(config);
+  try {
+    const started = performance.now();
+    const stories = await store.regroup();
+    const articles = await store.count({});
+    const shared = await store.storyCount();
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    stdout.write(`regrouped ${articles} articles into ${stories} stories (${shared} reported by two or more outlets) in ${seconds} s\n`);
+  } finally {
+    await store.close();
+  }
+}
+
 /** `import DIR …`: archive folders of the seed format, with an earlier release's state files. */
 async function importCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { config, args: dirs } = parseCommandLine(argv, env, true);
@@ -159,7 +178,11 @@ async function main(): Promise<number | undefined> {
     return 0;
   }
   if (command === 'refresh') return refresh(rest, process.env);
-  throw new ConfigError(`unknown command ${JSON.stringify(command)}: expected serve, refresh, build, export or import (npm start, npm run refresh, npm run build, npm run export, npm run import)`);
+  if (command === 'regroup') {
+    await regroupCommand(rest, process.env);
+    return 0;
+  }
+  throw new ConfigError(`unknown command ${JSON.stringify(command)}: expected serve, refresh, build, export, import or regroup (npm start, npm run refresh, npm run build, npm run export, npm run import, npm run regroup)`);
 }
 
 main().then(

@@ -258,6 +258,7 @@ const COMMANDS: readonly [string, string][] = [
   ['npm run build -- --base-url URL [options]', 'write the site to --out as static files'],
   ['npm run export -- --out DIR [options]', 'write every stored article to --out as NNN_<id>.txt'],
   ['npm run import -- DIR [DIR …] [options]', 'store the articles (and state files) of archive folders'],
+  ['npm run regroup -- [options]', 'recompute every story (articles of one event) from scratch'],
 ];
 
 /** Rows as columns padded to their widest cell, two spaces apart. */

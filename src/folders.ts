@@ -2,7 +2,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import type { Config } from './config.js';
 import { ConfigError } from './errors.js';
 
-export type Command = 'serve' | 'refresh' | 'build' | 'export' | 'import';
+export type Command = 'serve' | 'refresh' | 'build' | 'export' | 'import' | 'regroup';
 
 /**
  * The folders a command reads or writes, with what each is for. A folder named explicitly must
@@ -12,7 +12,7 @@ export type Command = 'serve' | 'refresh' | 'build' | 'export' | 'import';
 const FOLDERS: readonly { key: 'seedsDir' | 'feedsDir' | 'dataDir' | 'outDir'; flag: string; purpose: string; purposeFor?: Partial<Record<Command, string>>; missingDefault: 'warn' | 'create'; commands: readonly Command[] }[] = [
   { key: 'seedsDir', flag: '--seeds', purpose: 'the archive folder of seed files', missingDefault: 'warn', commands: ['serve', 'refresh', 'build', 'export', 'import'] },
   { key: 'feedsDir', flag: '--feeds', purpose: 'the folder of source definitions (*.json)', missingDefault: 'warn', commands: ['serve', 'refresh', 'build', 'export', 'import'] },
-  { key: 'dataDir', flag: '--data', purpose: 'the folder for fetched articles and feed state', missingDefault: 'create', commands: ['serve', 'refresh', 'build', 'export', 'import'] },
+  { key: 'dataDir', flag: '--data', purpose: 'the folder for fetched articles and feed state', missingDefault: 'create', commands: ['serve', 'refresh', 'build', 'export', 'import', 'regroup'] },
   { key: 'outDir', flag: '--out', purpose: 'the folder to write the static site into', purposeFor: { export: 'the folder to write the exported articles into' }, missingDefault: 'create', commands: ['build', 'export'] },
 ];
 

@@ -9,6 +9,7 @@ import type { Article } from '../../src/model.js';
 import { foldScript } from '../../src/normalize/script.js';
 import type { Store } from '../../src/store/store.js';
 import { emptyFeedState } from '../../src/store/feedState.js';
+import { archiveArticles, REAL_ARCHIVE_DIR } from '../support/archiveArticles.js';
 
 export interface ContractHarness {
   /** A new, empty store. */
@@ -242,6 +243,70 @@ export function storeContract(engine: string, harness: ContractHarness): void {
           await s.close();
         }
       }), { numRuns: 40 });
+    });
+
+    describe('stories', () => {
+      /** Real articles (tests/fixtures/real-archive) by their file's number. */
+      let real: Map<string, Article>;
+      const file = (n: string): Article => [...real].find(([name]) => name.startsWith(`${n}_`))![1];
+      const storyOf = async (n: string): Promise<string | undefined> => (await store.storiesOf([file(n).id])).get(file(n).id)?.id;
+      beforeEach(async () => {
+        real ??= await archiveArticles(REAL_ARCHIVE_DIR);
+      });
+
+      it('puts the reports of one event from several outlets, in either script, in one story named after the first stored', async () => {
+        // RFI and VOA in Simplified, DW in Traditional, on Biden's arrival in Hanoi; then RFI on Cambodia.
+        await store.insertMany([file('015'), file('017'), file('037'), file('021')]);
+        const stories = await store.storiesOf(['015', '017', '037', '021'].map((n) => file(n).id));
+        const hanoi = stories.get(file('017').id)!;
+        expect(hanoi.id).toBe(file('015').id);
+        const oldestFirst = ['015', '017', '037'].map(file).sort((a, b) => a.published - b.published);
+        expect(hanoi.members.map((m) => m.id)).toEqual(oldestFirst.map((a) => a.id));
+        expect(hanoi.members.map((m) => m.source).sort()).toEqual(['dw', 'rfi', 'voa']);
+        expect(stories.get(file('037').id)!.id).toBe(hanoi.id);
+        expect(stories.get(file('021').id)!.id).toBe(file('021').id);
+        expect(stories.get(file('021').id)!.members).toHaveLength(1);
+      });
+
+      it('merges two stories an article links into the older one, which keeps its id', async () => {
+        // RFI's first report and VOA's death toll score under the threshold; RFI's survivors piece links both.
+        await store.insert(file('009'));
+        await store.insert(file('031'));
+        expect(await storyOf('031')).toBe(file('031').id);
+        await store.insert(file('026'));
+        for (const n of ['009', '026', '031']) expect(await storyOf(n)).toBe(file('009').id);
+        expect((await store.storiesOf([file('031').id])).get(file('031').id)!.size).toBe(3);
+      });
+
+      it('lists stories of two or more sources, latest member first, and counts them', async () => {
+        await store.insertMany(['002', '020', '025', '029', '009', '026', '005'].map(file));
+        const listed = await store.storyList(10);
+        // Li Shangfu (VOA, RFI; last 12 Sep), Hong Kong rain (VOA, RFI; last 11 Sep); Morocco is RFI's alone so far.
+        expect(listed.map((s) => s.id)).toEqual([file('025').id, file('002').id]);
+        expect(await store.storyCount()).toBe(2);
+        expect(await store.storyList(10, 1)).toEqual([listed[1]]);
+      });
+
+      it('leaves out ids it does not hold', async () => {
+        await store.insert(file('005'));
+        expect([...(await store.storiesOf([file('005').id, 'ffffffffffffffff']))].map(([id]) => id)).toEqual([file('005').id]);
+      });
+
+      it('links a rewritten article to the story its new text reports', async () => {
+        const summary = { ...file('029'), contentHtml: '<p>新头壳称。</p>' };
+        await store.insertMany([file('025'), summary]);
+        expect(await storyOf('029')).toBe(file('029').id);
+        await store.updateContent(file('029').id, { contentHtml: file('029').contentHtml, summary: file('029').summary, modified: file('029').modified + 1, language: 'zh-Hans' });
+        expect(await storyOf('029')).toBe(file('025').id);
+      });
+
+      it('regroups to the stories it made article by article', async () => {
+        const order = ['031', '009', '017', '015', '026', '037', '021'].map(file);
+        for (const a of order) await store.insert(a);
+        const before = await store.storiesOf(order.map((a) => a.id));
+        expect(await store.regroup()).toBe(3);
+        expect(await store.storiesOf(order.map((a) => a.id))).toEqual(before);
+      });
     });
 
     describe('state', () => {
