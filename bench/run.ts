@@ -7,6 +7,7 @@ import { ROOT } from './process.js';
 import { benchRefresh, type RefreshRow } from './refresh.js';
 import { benchServe, type ServeRow } from './serve.js';
 import { benchStore, type StoreRow, type Timing } from './store.js';
+import { benchStories, type StoriesRow } from './stories.js';
 
 /**
  * `npm run bench`: serving against bare node:http, the store at several sizes, a first load
@@ -24,7 +25,8 @@ const { values } = parseArgs({
     sources: { type: 'string', default: '2000' },
     engines: { type: 'string', default: 'sqlite,postgres' },
     postgres: { type: 'string', default: process.env.FEEDRELAY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
-    only: { type: 'string', default: 'serve,store,ingest,refresh' },
+    only: { type: 'string', default: 'serve,store,ingest,refresh,stories' },
+    'story-sizes': { type: 'string', default: '10000,100000' },
   },
 });
 const only = new Set(values.only!.split(','));
@@ -32,6 +34,10 @@ const sizes = values.sizes!.split(',').map(Number);
 // `--scale 1m` adds the million-article store: about 30 minutes and 20 GB of disk the first time.
 if (values.scale === '1m') sizes.push(1_000_000);
 else if (values.scale !== undefined) throw new Error(`--scale: expected 1m, got ${JSON.stringify(values.scale)}`);
+/** bench/NOTES.md's heading: the notes are appended anew, never carried over. */
+const NOTES_HEADING = '## What changed, and what the numbers say';
+/** Corpus articles stored one by one after each fill (bench/stories.ts). */
+const EXTRA_CORPUS = 200;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 const serve: ServeRow[] = [];
@@ -63,6 +69,12 @@ if (only.has('refresh')) {
   }
 }
 
+let stories: StoriesRow | undefined;
+if (only.has('stories')) {
+  log(`stories: quality, and storing cost at ${values['story-sizes']} articles…`);
+  stories = await benchStories(values['story-sizes']!.split(',').map(Number));
+}
+
 const mark = (ok: boolean): string => (ok ? 'met' : '**missed**');
 const ms = (t: Timing): string => `${t.median} / ${t.p99}`;
 const lines: string[] = [
@@ -72,10 +84,14 @@ const lines: string[] = [
     + `${Math.round(totalmem() / 2 ** 30)} GiB memory, Node ${process.version}, ${process.platform}/${process.arch}. `
     + 'Load and servers share the machine, so absolute numbers move from run to run; the ratios are the measure. '
     + 'Flags: `--sizes 10000,100000` (store sizes), `--scale 1m` (adds 1,000,000), `--ingest N`, `--sources N`, '
-    + '`--seconds N` (per serving row), `--only serve,store,ingest,refresh`.',
+    + '`--seconds N` (per serving row), `--story-sizes N,N`, `--only serve,store,ingest,refresh,stories`. '
+    + 'A section this run did not measure is kept from the last BENCHMARKS.md, marked with the date it was measured.',
   '',
 ];
+/** Sections written by this run, by heading; the others are carried over from the last file. */
+const measured = new Set<string>();
 if (serve.length > 0) {
+  measured.add('## Serving');
   lines.push(
     '## Serving',
     '',
@@ -96,6 +112,7 @@ if (sqlite.length > 0) {
   const largest = sqlite.at(-1)!;
   const grows = (pick: (r: StoreRow) => Timing): boolean => pick(largest).median <= TARGETS.renderGrowth * Math.max(pick(base).median, 1);
   const searchOk = Object.values(largest.search).every((t) => t.median < TARGETS.searchMedianMs && t.p99 < TARGETS.searchP99Ms);
+  measured.add('## The store (SQLite)');
   lines.push(
     '## The store (SQLite)',
     '',
@@ -137,6 +154,7 @@ if (sqlite.length > 0) {
   }
 }
 if (ingest) {
+  measured.add('## First load');
   lines.push(
     '## First load',
     '',
@@ -151,6 +169,7 @@ if (ingest) {
   );
 }
 if (refreshes.length > 0) {
+  measured.add('## Refresh');
   lines.push(
     '## Refresh',
     '',
@@ -163,6 +182,44 @@ if (refreshes.length > 0) {
     ...refreshes.map((r) => `| ${r.engine} | ${r.sources} | ${r.notModified} | ${r.fetched} | ${r.failed} | ${r.added} | ${(r.wallMs / 1000).toFixed(1)} | ${r.peakRssMb} |`),
     '',
   );
+}
+if (stories) {
+  const q = stories.quality;
+  const pair = ([a, b]: [string, string]): string => `${a.slice(0, 3)}–${b.slice(0, 3)}`;
+  measured.add('## Stories');
+  lines.push(
+    '## Stories',
+    '',
+    `Grouping (issue #15) on the labelled archive: tests/fixtures/real-archive (20 real VOA, RFI and DW articles of one week `
+      + `of September 2023, four events reported by two to four of them, stories.json) and the five seeds, stored in arrival `
+      + `order. Pairwise: a pair of articles put in one story is a prediction; a pair in one labelled story is a truth.`,
+    '',
+    '| articles | stories | labelled pairs | grouped pairs | correct | precision | recall | seeds five stories |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    `| ${q.articles} | ${q.stories} | ${q.truePairs} | ${q.predictedPairs} | ${q.correctPairs} | ${q.precision.toFixed(2)} | ${q.recall.toFixed(2)} | ${q.seedsApart ? 'yes' : '**no**'} |`,
+    '',
+    `Target: precision at least 0.95 — ${mark(q.precision >= 0.95)}; recall at least 0.8 — ${mark(q.recall >= 0.8)}. `
+      + `Wrongly grouped: ${q.wrong.length === 0 ? 'none' : q.wrong.map(pair).join(', ')}; missed: ${q.missed.length === 0 ? 'none' : q.missed.map(pair).join(', ')}.`,
+    '',
+    `Cost of storing one article (SQLite, in memory; the whole insert: row, search index and story), median / p99 ms, after `
+      + `a store of N corpus articles. *real*: the 25 labelled articles, whose candidates are each other (the usual case); `
+      + `*corpus*: ${EXTRA_CORPUS} more corpus articles, each sharing its key words with every article of its week (the worst `
+      + `case, where the candidate caps bind). The title and opening's words cost ${stories.featuresUs} µs of it.`,
+    '',
+    '| stored | fill s | real | corpus |',
+    '| ---: | ---: | ---: | ---: |',
+    ...stories.sizes.map((r) => `| ${r.articles} | ${r.fillS} | ${ms(r.realMs)} | ${ms(r.corpusMs)} |`),
+    '',
+  );
+}
+// Sections of the last file this run did not measure, kept as they were, marked with their date.
+const previous = await readFile(join(ROOT, 'BENCHMARKS.md'), 'utf8').catch(() => '');
+const previousDate = /on (\d{4}-\d{2}-\d{2})\./.exec(previous)?.[1] ?? 'an earlier run';
+for (const section of previous.split(/\n(?=## )/).slice(1)) {
+  const [heading = '', ...rest] = section.trim().split('\n');
+  if (measured.has(heading) || heading === NOTES_HEADING) continue;
+  const body = rest.join('\n').trim();
+  lines.push(heading, '', body.startsWith('(Measured') ? body : `(Measured on ${previousDate}, not by this run.)\n\n${body}`, '');
 }
 const notes = await readFile(join(ROOT, 'bench/NOTES.md'), 'utf8');
 lines.push(notes.trim(), '');

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Article, Story } from '../model.js';
-import { MAX_CANDIDATES, MAX_LISTED_MEMBERS } from '../stories/similarity.js';
-import { memberFeatures, memberFromRow, planJoin, STORIES_VERSION_KEY, storyRulesVersion, window, type JoinPlan, type MemberFeatures } from '../stories/grouping.js';
+import { MAX_LISTED_MEMBERS, POSTINGS_PER_SIDE } from '../stories/similarity.js';
+import { chooseCandidates, memberFeatures, planJoin, STORIES_VERSION_KEY, storyRulesVersion, window, type JoinPlan, type MemberFeatures } from '../stories/grouping.js';
 import { storiesFromRows, type StoryMemberRow } from './rows.js';
 
 const REGROUP_BATCH = 500;
@@ -15,48 +15,55 @@ type Db = pg.PoolClient | pg.Pool;
  */
 async function candidates(client: Db, arrival: number, f: MemberFeatures) {
   const { from, to } = window(f.published);
+  const postings = await client.query<{ arrival: number; published: string }>(
+    `SELECT p.arrival, p.published FROM unnest($1::text[]) AS k(term) CROSS JOIN LATERAL (
+       (SELECT arrival, published FROM story_terms WHERE term = k.term AND published >= $2 AND published <= $3 ORDER BY published LIMIT $5)
+       UNION ALL
+       (SELECT arrival, published FROM story_terms WHERE term = k.term AND published >= $4 AND published < $2 ORDER BY published DESC LIMIT $6)) p`,
+    [f.keys, f.published, to, from, POSTINGS_PER_SIDE + 1, POSTINGS_PER_SIDE]);
+  const chosen = chooseCandidates(f.published, postings.rows.filter((p) => p.arrival !== arrival).map((p) => ({ arrival: p.arrival, published: Number(p.published) })));
+  if (chosen.length === 0) return [];
   const { rows } = await client.query<{ arrival: number; story: string; founded: number; published: string; weights: string; keys: string }>(
-    `WITH c AS (
-       SELECT arrival, COUNT(*) AS shared, MIN(ABS(published - $5::bigint)) AS gap
-       FROM story_terms WHERE term = ANY($1::text[]) AND published BETWEEN $2 AND $3 AND arrival <> $4
-       GROUP BY arrival ORDER BY shared DESC, gap, arrival LIMIT $6)
-     SELECT m.arrival, m.story, s.founded, m.published, m.weights, m.keys
-     FROM c JOIN story_members m ON m.arrival = c.arrival JOIN stories s ON s.id = m.story`,
-    [f.keys, from, to, arrival, f.published, MAX_CANDIDATES]);
-  return rows.map(memberFromRow);
+    `SELECT m.arrival, m.story, s.founded, m.published, m.weights, m.keys
+     FROM unnest($1::int[]) WITH ORDINALITY AS c(arrival, rank) JOIN story_members m ON m.arrival = c.arrival JOIN stories s ON s.id = m.story
+     ORDER BY c.rank`, [chosen]);
+  return rows;
 }
 
 async function merge(client: Db, plan: JoinPlan): Promise<void> {
-  if (plan.merged.length === 0) return;
-  await client.query('UPDATE story_members SET story = $1 WHERE story = ANY($2::text[])', [plan.story, plan.merged]);
-  await client.query('DELETE FROM stories WHERE id = ANY($1::text[])', [plan.merged]);
+  for (const story of plan.merged) {
+    await client.query('UPDATE story_members SET story = $1 WHERE story = $2', [plan.story, story]);
+    await client.query('INSERT INTO story_sources (story, source) SELECT $1, source FROM story_sources WHERE story = $2 ON CONFLICT DO NOTHING', [plan.story, story]);
+    await client.query('DELETE FROM story_sources WHERE story = $1', [story]);
+    await client.query(`UPDATE stories SET members = stories.members + m.members, latest = GREATEST(stories.latest, m.latest)
+      FROM stories m WHERE m.id = $1 AND stories.id = $2`, [story, plan.story]);
+    await client.query('DELETE FROM stories WHERE id = $1', [story]);
+  }
+  await countSources(client, plan.story);
+}
+
+async function countSources(client: Db, story: string): Promise<void> {
+  await client.query('UPDATE stories SET sources = (SELECT COUNT(*) FROM story_sources WHERE story = stories.id) WHERE id = $1', [story]);
 }
 
 async function index(client: Db, arrival: number, f: MemberFeatures): Promise<void> {
   await client.query('INSERT INTO story_terms (term, published, arrival) SELECT DISTINCT t, $2::bigint, $3::int FROM unnest($1::text[]) AS t ON CONFLICT DO NOTHING', [f.keys, f.published, arrival]);
 }
 
-async function refresh(client: Db, story: string): Promise<void> {
-  await client.query(`UPDATE stories SET
-    sources = (SELECT COUNT(DISTINCT a.source) FROM story_members m JOIN articles a ON a.arrival = m.arrival WHERE m.story = stories.id),
-    members = (SELECT COUNT(*) FROM story_members m WHERE m.story = stories.id),
-    latest = (SELECT MAX(m.published) FROM story_members m WHERE m.story = stories.id)
-    WHERE id = $1`, [story]);
-}
-
 /** Puts a newly stored article in its story. */
-export async function addToStory(client: Db, arrival: number, article: Pick<Article, 'id' | 'title' | 'contentHtml' | 'published'>): Promise<void> {
+export async function addToStory(client: Db, arrival: number, article: Pick<Article, 'id' | 'title' | 'contentHtml' | 'published' | 'source'>): Promise<void> {
   const f = memberFeatures(article);
-  const plan = planJoin(f, await candidates(client, arrival, f));
+  const plan = planJoin(f, await candidates(client, arrival, f), (c) => c);
   const story = plan?.story ?? article.id;
   if (plan) await merge(client, plan);
-  else await client.query('INSERT INTO stories (id, founded, sources, members, latest) VALUES ($1, $2, 1, 1, $3)', [story, arrival, f.published]);
+  else await client.query('INSERT INTO stories (id, founded, sources, members, latest) VALUES ($1, $2, 0, 0, $3)', [story, arrival, f.published]);
   await client.query('INSERT INTO story_members (arrival, story, published, weights, keys) VALUES ($1, $2, $3, $4, $5)', [arrival, story, f.published, f.row.weights, f.row.keys]);
   await index(client, arrival, f);
-  await refresh(client, story);
+  await client.query('INSERT INTO story_sources (story, source) VALUES ($1, $2) ON CONFLICT DO NOTHING', [story, article.source]);
+  await client.query('UPDATE stories SET members = members + 1, latest = GREATEST(latest, $1) WHERE id = $2', [f.published, story]);
+  await countSources(client, story);
 }
 
-/** After a rewrite: new words, and any story they now link it to. */
 export async function updateStory(client: Db, arrival: number, article: Pick<Article, 'title' | 'contentHtml' | 'published'>): Promise<void> {
   const { rows } = await client.query<{ story: string; founded: number }>('SELECT m.story, s.founded FROM story_members m JOIN stories s ON s.id = m.story WHERE m.arrival = $1', [arrival]);
   const own = rows[0];
@@ -65,10 +72,8 @@ export async function updateStory(client: Db, arrival: number, article: Pick<Art
   await client.query('UPDATE story_members SET weights = $1, keys = $2 WHERE arrival = $3', [f.row.weights, f.row.keys, arrival]);
   await client.query('DELETE FROM story_terms WHERE arrival = $1', [arrival]);
   await index(client, arrival, f);
-  const plan = planJoin(f, await candidates(client, arrival, f), own);
-  if (!plan) return;
-  await merge(client, plan);
-  await refresh(client, plan.story);
+  const plan = planJoin(f, await candidates(client, arrival, f), (c) => c, own);
+  if (plan) await merge(client, plan);
 }
 
 /** The first MAX_LISTED_MEMBERS members of each story, oldest first, `of` naming what asked for it. */
@@ -109,13 +114,14 @@ export async function storiesStale(db: Db): Promise<boolean> {
 export async function regroup(client: pg.PoolClient): Promise<number> {
   await client.query('DELETE FROM story_terms');
   await client.query('DELETE FROM story_members');
+  await client.query('DELETE FROM story_sources');
   await client.query('DELETE FROM stories');
   for (let after = 0; ;) {
-    const { rows } = await client.query<{ arrival: number; id: string; title: string; published: string; content_html: string }>(
-      'SELECT a.arrival, a.id, a.title, a.published, b.content_html FROM articles a JOIN article_bodies b ON b.arrival = a.arrival WHERE a.arrival > $1 ORDER BY a.arrival LIMIT $2',
+    const { rows } = await client.query<{ arrival: number; id: string; title: string; published: string; source: string; content_html: string }>(
+      'SELECT a.arrival, a.id, a.title, a.published, a.source, b.content_html FROM articles a JOIN article_bodies b ON b.arrival = a.arrival WHERE a.arrival > $1 ORDER BY a.arrival LIMIT $2',
       [after, REGROUP_BATCH]);
     if (rows.length === 0) break;
-    for (const r of rows) await addToStory(client, r.arrival, { id: r.id, title: r.title, published: Number(r.published), contentHtml: r.content_html });
+    for (const r of rows) await addToStory(client, r.arrival, { id: r.id, title: r.title, published: Number(r.published), source: r.source, contentHtml: r.content_html });
     after = rows.at(-1)!.arrival;
   }
   await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [STORIES_VERSION_KEY, storyRulesVersion()]);

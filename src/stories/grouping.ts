@@ -1,6 +1,6 @@
 import type { Article } from '../model.js';
 import { decodeWeights, encodeWeights, storyFeatures } from './features.js';
-import { sameEvent, STORY_WINDOW_MS, type Comparable } from './similarity.js';
+import { MAX_CANDIDATES, sameEvent, STORY_WINDOW_MS, type Comparable } from './similarity.js';
 
 /**
  * Which story a newly stored (or rewritten) article belongs to, from the stored articles its
@@ -25,11 +25,19 @@ export function storyRulesVersion(): string {
   return `${STORY_RULES_VERSION}/icu-${process.versions.icu ?? 'none'}`;
 }
 
-export interface StoredMember extends Comparable {
+/** A candidate as the story tables hold it: its words still encoded, decoded only if compared. */
+export interface StoredMember {
   arrival: number;
   story: string;
   /** Arrival of the story's first stored member. */
   founded: number;
+  published: number | string;
+}
+
+/** A member's words as stored (story_members.weights and keys). */
+export interface StoredWords {
+  weights: string;
+  keys: string;
 }
 
 /** A member as the story tables hold it. */
@@ -48,20 +56,37 @@ export function memberFeatures(article: Pick<Article, 'title' | 'contentHtml' | 
   return { published: article.published, weights, keys, row: { published: article.published, weights: encodeWeights(weights), keys: keys.join(' ') } };
 }
 
-export function memberFromRow(row: { arrival: number; story: string; founded: number; published: number | string; weights: string; keys: string }): StoredMember {
-  return {
-    arrival: row.arrival,
-    story: row.story,
-    founded: row.founded,
-    published: Number(row.published),
-    weights: decodeWeights(row.weights),
-    keys: row.keys === '' ? [] : row.keys.split(' '),
-  };
+function comparable(published: number | string, words: StoredWords): Comparable {
+  return { published: Number(published), weights: decodeWeights(words.weights), keys: words.keys === '' ? [] : words.keys.split(' ') };
 }
 
 /** The candidate query's time range for an article published at `published`. */
 export function window(published: number): { from: number; to: number } {
   return { from: published - STORY_WINDOW_MS, to: published + STORY_WINDOW_MS };
+}
+
+/** One key word's posting: a stored article that has it among its key words. */
+export interface Posting {
+  arrival: number;
+  published: number;
+}
+
+/**
+ * The arrivals to compare an article with, from its key words' postings (each read nearest in
+ * time, POSTINGS_PER_SIDE a side): most key words shared first, then nearest in time, then first
+ * stored; MAX_CANDIDATES at most.
+ */
+export function chooseCandidates(published: number, postings: readonly Posting[]): number[] {
+  const shared = new Map<number, { count: number; gap: number }>();
+  for (const p of postings) {
+    const seen = shared.get(p.arrival);
+    if (seen) seen.count += 1;
+    else shared.set(p.arrival, { count: 1, gap: Math.abs(p.published - published) });
+  }
+  return [...shared]
+    .sort((a, b) => b[1].count - a[1].count || a[1].gap - b[1].gap || a[0] - b[0])
+    .slice(0, MAX_CANDIDATES)
+    .map(([arrival]) => arrival);
 }
 
 export interface JoinPlan {
@@ -76,10 +101,19 @@ export interface JoinPlan {
  * The story for an article given the candidates its key words found (itself excluded), and for
  * a rewritten article the story it is in already; undefined when it founds a story of its own.
  */
-export function planJoin(article: Comparable, candidates: readonly StoredMember[], own?: { story: string; founded: number }): JoinPlan | undefined {
+export function planJoin<M extends StoredMember>(
+  article: Comparable,
+  candidates: readonly M[],
+  words: (candidate: M) => StoredWords,
+  own?: { story: string; founded: number },
+): JoinPlan | undefined {
   const stories = new Map<string, number>();
   if (own) stories.set(own.story, own.founded);
-  for (const c of candidates) if (sameEvent(article, c)) stories.set(c.story, c.founded);
+  for (const c of candidates) {
+    // One link to a story is enough: its other members would only say so again.
+    if (stories.has(c.story)) continue;
+    if (sameEvent(article, comparable(c.published, words(c)))) stories.set(c.story, c.founded);
+  }
   if (stories.size === 0) return undefined;
   const [first, ...rest] = [...stories].sort((a, b) => a[1] - b[1]);
   if (own && rest.length === 0) return undefined;

@@ -48,11 +48,15 @@ export function sameEvent(a: Comparable, b: Comparable): boolean {
 }
 
 /**
- * Candidates compared per article at most: those sharing the most key words, then the nearest in
- * time. The labelled archive's busiest window has a handful; a window of hundreds of articles
- * sharing key words (a synthetic corpus, or a wire story every outlet reruns for days) would make
- * storing cost grow with the archive. Past the cap, and only there, storing order can matter.
+ * Bounds on the work of storing one article, whatever the archive holds. Each key word's postings
+ * are read nearest in time first, POSTINGS_PER_SIDE before the article's publication and as many
+ * after; of those, the MAX_CANDIDATES sharing the most key words (then the nearest, then the
+ * first stored) are compared. The labelled archive's busiest window has a handful of candidates;
+ * the caps bind only where hundreds of articles in one week share a key word (the benchmark's
+ * corpus, drawn from five seeds, or a wire story every outlet reruns for days), and only there
+ * can storing order change which articles are compared.
  */
+export const POSTINGS_PER_SIDE = 40;
 export const MAX_CANDIDATES = 200;
 
 /** Members a story names per item (`related`, an entry's list), oldest first; the rest are counted. */

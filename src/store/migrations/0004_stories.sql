@@ -14,6 +14,13 @@ CREATE TABLE stories (
 );
 CREATE INDEX stories_latest ON stories (sources, latest DESC, id);
 
+-- The sources a story's members come from: `stories.sources` counts them without reading every member.
+CREATE TABLE story_sources (
+  story TEXT NOT NULL,
+  source TEXT NOT NULL,
+  PRIMARY KEY (story, source)
+);
+
 -- Each article's story and what it is compared by: its weighted words and key words (src/stories/features.ts).
 CREATE TABLE story_members (
   arrival INTEGER NOT NULL PRIMARY KEY REFERENCES articles (arrival),
