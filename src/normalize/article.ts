@@ -3,12 +3,12 @@ import type { Log } from '../log.js';
 import type { Article, ArticleDraft, SourcedDraft } from '../model.js';
 import { canonicalUrl, urlHash } from './canonicalUrl.js';
 import { cleanArticleHtml } from './clean.js';
-import { parseDate } from './date.js';
-import { escapeHtmlAttribute } from './html.js';
+import { parseDate } from '../shared/date.js';
+import { escapeHtmlAttribute } from '../shared/html.js';
 import { detectLanguage } from './language.js';
 import { sanitizeHtml } from './sanitize.js';
 import { summarize } from './summary.js';
-import { plainText } from './title.js';
+import { plainText } from '../shared/text.js';
 
 function publishedTime(draft: ArticleDraft, dateLine: string | undefined, log: Log): number {
   const stated = draft.published ?? (dateLine !== undefined ? parseDate(dateLine) : undefined);

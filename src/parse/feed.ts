@@ -1,9 +1,9 @@
 import { FeedParseError } from '../errors.js';
 import type { ArticleDraft } from '../model.js';
-import { parseHttpUrl } from '../normalize/canonicalUrl.js';
-import { parseDate } from '../normalize/date.js';
-import { escapeHtmlText } from '../normalize/html.js';
-import { titleText } from '../normalize/title.js';
+import { parseHttpUrl } from '../shared/url.js';
+import { parseDate } from '../shared/date.js';
+import { escapeHtmlText } from '../shared/html.js';
+import { titleText } from '../shared/title.js';
 import { childElements, firstChild, innerHtml, isElement, NS, parseXml, textOf, type XmlElement } from './feedXml.js';
 
 /**

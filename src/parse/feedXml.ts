@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { FeedParseError } from '../errors.js';
-import { escapeHtmlAttribute, escapeHtmlText } from '../normalize/html.js';
-import { stripNonTextChars } from '../normalize/sanitize.js';
+import { escapeHtmlAttribute, escapeHtmlText } from '../shared/html.js';
+import { stripNonTextChars } from '../shared/text.js';
 
 /**
  * A namespace-aware element tree for feed documents. Feeds are matched by namespace URI, not
@@ -75,7 +75,7 @@ const ENTITY_DECLARATION = '<!ENTITY';
  * Elements deeper than this make the feed fail with a FeedParseError. Real feeds nest a dozen
  * levels, XHTML content a few dozen; the walkers below recurse, and a hostile document of
  * nothing but open tags would otherwise exhaust the stack. The same bound as the HTML cleaner's
- * (MAX_NESTING_DEPTH in normalize/html.ts).
+ * (MAX_NESTING_DEPTH in shared/html.ts).
  */
 export const MAX_ELEMENT_DEPTH = 512;
 

@@ -1,8 +1,9 @@
 import { SeedParseError } from '../errors.js';
 import type { ArticleDraft } from '../model.js';
-import { parseHttpUrl } from '../normalize/canonicalUrl.js';
-import { escapeHtmlText } from '../normalize/html.js';
-import { plainText, titleText } from '../normalize/title.js';
+import { parseHttpUrl } from '../shared/url.js';
+import { escapeHtmlText } from '../shared/html.js';
+import { plainText } from '../shared/text.js';
+import { titleText } from '../shared/title.js';
 
 /**
  * The archive's file format (DEVELOPERS.md):

@@ -1,7 +1,7 @@
 import { RE2JS } from 're2js';
 import { RequestParameterError } from '../errors.js';
 import type { Article } from '../model.js';
-import { foldScript, mayFold } from '../normalize/script.js';
+import { foldScript, mayFold } from '../shared/script.js';
 import type { SourceInfo } from '../sources/registry.js';
 
 /**

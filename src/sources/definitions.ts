@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SourceDefinitionError } from '../errors.js';
 import { LANGUAGES, type Language } from '../model.js';
-import { parseHttpUrl } from '../normalize/canonicalUrl.js';
+import { parseHttpUrl } from '../shared/url.js';
 
 /** One outlet, from `feeds/<id>.json`; the file name is its id and its URL path segment. */
 export interface SourceDefinition {

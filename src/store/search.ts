@@ -1,5 +1,5 @@
 import type { Article } from '../model.js';
-import { foldScript } from '../normalize/script.js';
+import { foldScript } from '../shared/script.js';
 
 /**
  * Keyword search from an index, the same in every engine (issue #10). `q` matches a
