@@ -1,7 +1,7 @@
 import { FeedParseError } from '../errors.js';
 import type { ArticleDraft } from '../model.js';
 import { parseHttpUrl } from '../shared/url.js';
-import { parseDate } from '../shared/date.js';
+import { parseDate, PLAUSIBLE_FROM } from '../shared/date.js';
 import { escapeHtmlText } from '../shared/html.js';
 import { titleText } from '../shared/title.js';
 import { childElements, firstChild, innerHtml, isElement, NS, parseXml, textOf, type XmlElement } from './feedXml.js';
@@ -42,14 +42,6 @@ const IMAGE_FILE = /\.(jpe?g|png|gif|webp|avif)(?:$|[?#])/i;
  * with an ellipsis rather than republished a megabyte at a time.
  */
 export const MAX_TITLE_CHARS = 500;
-
-/**
- * Upstream dates before this are errors, and the item is dated as one without a date is (its
- * archived time). The W3C Feed Validation Service calls dates before 1990 implausible, and none
- * of our outlets published on the web before then; year 1 read by `Date.UTC` would even become
- * 1901. Dates later than the fetch are clamped by normalisation.
- */
-export const EARLIEST_PUBLISHED = Date.UTC(1990, 0, 1);
 
 export type FeedFormat = 'rss' | 'rdf' | 'atom';
 
@@ -292,7 +284,7 @@ function toDraft(fields: ItemFields, ctx: FeedContext, position: number): Articl
     source: ctx.source,
   };
   const published = fields.published === undefined ? undefined : parseDate(fields.published);
-  if (published !== undefined && published >= EARLIEST_PUBLISHED) draft.published = published;
+  if (published !== undefined && published >= PLAUSIBLE_FROM) draft.published = published;
   if (fields.image !== undefined) {
     try {
       draft.image = parseHttpUrl(fields.image.href, fields.image.base).href;

@@ -7,6 +7,15 @@
  * colon (`+08:00`), RFC 822 comments (`+0000 (UTC)`), lower-case `t` and `z` in ISO 8601.
  */
 
+/**
+ * The earliest instant any stage takes for a date: a parsed date before it is an upstream error
+ * (the item is dated as one without a date is), a seed file's archived time before it is refused,
+ * and a feed states nothing earlier. The W3C Feed Validation Service warns of an "implausible
+ * date" before 1990 (validators.py, implausible_822 / implausible_8601), and none of our outlets
+ * published on the web before then; year 1 read by `Date.UTC` would even become 1901.
+ */
+export const PLAUSIBLE_FROM = Date.UTC(1990, 0, 1);
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /** RFC 822 §5.1 zone names, in minutes east of UTC. Military letters other than Z are ambiguous in practice and ignored. */
