@@ -169,6 +169,29 @@ export function firstChild(el: XmlElement, names: readonly (readonly [ns: string
   return undefined;
 }
 
+/**
+ * The base URL inside `el` (XML Base): its own xml:base resolved against its parent's. Callers
+ * walk down from the document, so every ancestor counts, the innermost last, `el` included.
+ */
+export function withBase(el: XmlElement, base: string): string {
+  const declared = el.attrs['xml:base'];
+  if (declared === undefined) return base;
+  try {
+    return new URL(declared, base).href;
+  } catch {
+    return base;
+  }
+}
+
+/** The text of the first of `names` that has any. */
+export function firstText(el: XmlElement, names: readonly (readonly [ns: string, local: string])[]): string | undefined {
+  for (const name of names) {
+    const text = textOf(firstChild(el, [name]));
+    if (text !== '') return text;
+  }
+  return undefined;
+}
+
 /** All the text inside an element, CDATA included, trimmed. */
 export function textOf(el: XmlElement | undefined): string {
   if (!el) return '';
