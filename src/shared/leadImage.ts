@@ -1,3 +1,5 @@
+import { decodeHTMLAttribute } from 'entities';
+
 /**
  * The rule for an image outside the body: an image an article names beside its HTML (an RSS
  * enclosure or Media RSS image, a page's og:image, the stored article's `image`) is shown before
@@ -18,7 +20,7 @@ const IMAGE_SRC = /<img\b[^>]*?\ssrc="([^"]*)"/g;
 
 function shownImages(html: string): Set<string> {
   const urls = new Set<string>();
-  for (const match of html.matchAll(IMAGE_SRC)) urls.add(match[1]!.replace(/&amp;/g, '&'));
+  for (const match of html.matchAll(IMAGE_SRC)) urls.add(decodeHTMLAttribute(match[1]!));
   return urls;
 }
 

@@ -1,5 +1,6 @@
 import type { Article } from '../model.js';
 import { foldScript } from '../shared/script.js';
+import { storedHtmlText } from '../shared/text.js';
 
 /**
  * Keyword search from an index, the same in every engine (issue #10). `q` matches a
@@ -29,16 +30,13 @@ export const SEARCH_TEXT_VERSION = 2;
 /** Characters indexed one by one and in adjacent pairs: Han, kana and Hangul have no spaces between words. */
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const WORD = /[\p{L}\p{N}]/u;
-const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
 
 /**
  * Title and body as lower-cased NFKC plain text in Simplified characters: a keyword must not
  * match markup (`img`, `href`), and matches either script.
  */
 export function searchText(article: Pick<Article, 'title' | 'contentHtml'>): string {
-  const body = article.contentHtml
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(?:lt|gt|quot|#39|amp);/g, (e) => ENTITIES[e]!);
+  const body = storedHtmlText(article.contentHtml);
   return foldScript(`${article.title}\n${body}`.normalize('NFKC').toLowerCase());
 }
 
