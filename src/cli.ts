@@ -7,7 +7,7 @@ import { ConfigError, StoreError } from './errors.js';
 import { checkFolders, type Command } from './folders.js';
 import { createLog } from './log.js';
 import { LogSink } from './logSink.js';
-import { scheduleRefresh, intervalSeconds } from './scheduler.js';
+import { scheduleRefresh } from './scheduler.js';
 import { buildSite } from './build.js';
 import { formatRefreshTable } from './refresh/table.js';
 import { createApp, createDocumentHandler } from './serve/app.js';
@@ -49,7 +49,7 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     publisher: service.publisher,
     log,
     trustProxy: config.trustProxy,
-    route: { baseUrl: config.baseUrl, maxAgeSeconds: intervalSeconds(config.cron) },
+    route: { baseUrl: config.baseUrl, maxAgeSeconds: config.refreshIntervalSeconds },
     status: () => service.status(),
     ready: () => service.ready(),
     metrics,

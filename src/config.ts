@@ -1,4 +1,4 @@
-import { parseCron } from './cronExpression.js';
+import { parseCron, shortestGapSeconds } from './cronExpression.js';
 import { ConfigError } from './errors.js';
 import { isPostgresUrl, maskPassword } from './store/databaseUrl.js';
 
@@ -7,6 +7,8 @@ export interface Config {
   port: number;
   host: string | undefined;
   cron: string;
+  /** The shortest gap between two runs of `cron`, in seconds: Cache-Control's max-age and RSS `ttl`. */
+  refreshIntervalSeconds: number;
   seedsDir: string;
   feedsDir: string;
   dataDir: string;
@@ -89,10 +91,10 @@ function logLevel(name: string, value: string): string {
   return value;
 }
 
-function cronExpression(name: string, value: string): string {
+function cronExpression(name: string, value: string): { cron: string; refreshIntervalSeconds: number } {
   const parsed = parseCron(value);
   if (!parsed.ok) throw new ConfigError(`${name}: ${JSON.stringify(value)} is not a cron expression: ${parsed.reason}`);
-  return value;
+  return { cron: value, refreshIntervalSeconds: shortestGapSeconds(parsed.schedule) };
 }
 
 function nonNegative(name: string, value: string): number {
@@ -230,7 +232,7 @@ function configFrom(values: Map<string, string>, env: Readonly<Record<string, st
   return {
     port: port(p.name, p.value),
     host: host === '' ? undefined : host,
-    cron: cronExpression(cronSpec.name, cronSpec.value),
+    ...cronExpression(cronSpec.name, cronSpec.value),
     seedsDir: get('seedsDir').value,
     feedsDir: get('feedsDir').value,
     dataDir: get('dataDir').value,

@@ -133,3 +133,36 @@ export function parseCron(text: string): CronParse {
   const expression = fields.map((values, i) => listText(values, CRON_FIELDS[i]!)).join(' ');
   return { ok: true, schedule: { fields, expression } };
 }
+
+const DAY_SECONDS = 86_400;
+/** The Gregorian calendar repeats every 400 years, weekdays included: every schedule's days recur within it. */
+const CALENDAR_CYCLE_DAYS = 146_097;
+const CYCLE_START = Date.UTC(2000, 0, 1);
+
+/**
+ * The shortest gap between two consecutive firings, in seconds: how long a refreshed document
+ * stays current at worst, for Cache-Control and RSS `ttl`. The times of one day (every matching
+ * day has the same) give the gaps within a day; the matching days of one whole 400-year cycle,
+ * and one day past it, give the gaps across midnight. `0 * * * *` is 3600, `0 9 * * 1-5` 86400.
+ */
+export function shortestGapSeconds(schedule: CronSchedule): number {
+  const [seconds, minutes, hours, days, months, weekdays] = schedule.fields as [number[], number[], number[], number[], number[], number[]];
+  const times = hours.flatMap((h) => minutes.flatMap((m) => seconds.map((s) => h * 3600 + m * 60 + s)));
+  let shortest = Infinity;
+  for (let i = 1; i < times.length; i += 1) shortest = Math.min(shortest, times[i]! - times[i - 1]!);
+  const first = times[0]!;
+  const last = times[times.length - 1]!;
+  let previousDay: number | undefined;
+  for (let day = 0; day <= CALENDAR_CYCLE_DAYS; day += 1) {
+    const date = new Date(CYCLE_START + day * DAY_SECONDS * 1000);
+    if (!months.includes(date.getUTCMonth() + 1) || !days.includes(date.getUTCDate()) || !weekdays.includes(date.getUTCDay())) continue;
+    if (previousDay !== undefined) {
+      shortest = Math.min(shortest, (day - previousDay) * DAY_SECONDS - last + first);
+      // No two days are closer than consecutive ones.
+      if (day - previousDay === 1) break;
+    }
+    previousDay = day;
+  }
+  // parseCron refuses schedules that never run, and any that runs does so twice in a cycle.
+  return Number.isFinite(shortest) ? shortest : CALENDAR_CYCLE_DAYS * DAY_SECONDS;
+}

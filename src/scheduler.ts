@@ -30,12 +30,3 @@ export function scheduleRefresh(expression: string, job: () => Promise<unknown>,
     },
   };
 }
-
-/** The refresh interval a cron expression implies, in seconds, for Cache-Control and RSS ttl. */
-export function intervalSeconds(expression: string): number {
-  const minute = expression.trim().split(/\s+/)[0] ?? '';
-  const step = /^\*\/(\d+)$/.exec(minute);
-  if (step) return Number(step[1]) * 60;
-  if (minute === '*') return 60;
-  return 15 * 60;
-}

@@ -15,7 +15,6 @@ import { WebSubHub } from './websub/hub.js';
 import { pingOnChange } from './websub/publishPing.js';
 import { WEBSUB_PATH } from './websub/paths.js';
 import { LATEST_WRITABLE } from './render/time.js';
-import { intervalSeconds } from './scheduler.js';
 import { ArchiveDir, type ScanResult } from './sources/archiveDir.js';
 import { loadSourceDefinitions } from './sources/definitions.js';
 import { SourceRegistry } from './sources/registry.js';
@@ -123,7 +122,7 @@ export async function createService(config: Config, log: Log, env: ServiceEnviro
   const externalHub = config.websubHub;
   const builtInHub = externalHub === undefined && env.builtInHub !== false;
   const publisher = new FeedPublisher(store, sources, {
-    ttlMinutes: Math.round(intervalSeconds(config.cron) / 60),
+    ttlMinutes: Math.round(config.refreshIntervalSeconds / 60),
     clock: () => LATEST_WRITABLE,
     ...(externalHub ? { hub: () => externalHub } : builtInHub ? { hub: (origin: string) => `${origin}${WEBSUB_PATH}` } : {}),
   });

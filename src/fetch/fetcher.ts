@@ -1,6 +1,6 @@
 import pkg from '../../package.json' with { type: 'json' };
 import { FetchError, UrlError } from '../errors.js';
-import { parseHttpUrl } from '../normalize/canonicalUrl.js';
+import { parseHttpUrl } from '../shared/url.js';
 
 /**
  * How we ask upstreams for their feeds (issue #3): one deadline over the whole exchange, body

@@ -1,6 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
-import { blockText, serializeChildren } from '../normalize/html.js';
+import { blockText, serializeChildren } from '../shared/html.js';
 
 /**
  * Per-outlet selectors where the outlet's own markup beats Readability's guess, taken from the

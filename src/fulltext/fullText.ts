@@ -3,7 +3,7 @@ import { decodeHtmlBody } from '../fetch/charset.js';
 import { fetchFeed, HTML_ACCEPT, type FetchSettings } from '../fetch/fetcher.js';
 import type { Log } from '../log.js';
 import type { Article, ArticleDraft } from '../model.js';
-import { toPlainText } from '../normalize/sanitize.js';
+import { toPlainText } from '../shared/text.js';
 import type { Ingest } from '../ingest.js';
 import type { FullTextState } from '../store/fullTextState.js';
 import { extractArticle } from './extract.js';

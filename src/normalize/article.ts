@@ -3,12 +3,13 @@ import type { Log } from '../log.js';
 import type { Article, ArticleDraft, SourcedDraft } from '../model.js';
 import { canonicalUrl, urlHash } from './canonicalUrl.js';
 import { cleanArticleHtml } from './clean.js';
-import { parseDate } from './date.js';
-import { escapeHtmlAttribute } from './html.js';
+import { parseDate } from '../shared/date.js';
+import { escapeHtmlAttribute } from '../shared/html.js';
+import { bodyShowsImage } from '../shared/leadImage.js';
 import { detectLanguage } from './language.js';
 import { sanitizeHtml } from './sanitize.js';
 import { summarize } from './summary.js';
-import { plainText } from './title.js';
+import { plainText } from '../shared/text.js';
 
 function publishedTime(draft: ArticleDraft, dateLine: string | undefined, log: Log): number {
   const stated = draft.published ?? (dateLine !== undefined ? parseDate(dateLine) : undefined);
@@ -26,7 +27,7 @@ export function normalizeArticle(draft: SourcedDraft, log: Log): Article {
   const title = plainText(draft.title);
   if (title === '') throw new SeedParseError(draft.origin, 'the title is empty');
   // An upstream image outside the body still belongs in it, so a stored copy keeps it.
-  const html = draft.image && !/<img\b/i.test(draft.html)
+  const html = draft.image && !bodyShowsImage(draft.html)
     ? `<img src="${escapeHtmlAttribute(draft.image)}">${draft.html}`
     : draft.html;
   const cleaned = cleanArticleHtml(html, draft.url);

@@ -1,8 +1,8 @@
 import type { LeadImage } from '../model.js';
-import { parseDate } from './date.js';
-import { blockText, parseFragment, serializeChildren } from './html.js';
+import { parseDate } from '../shared/date.js';
+import { blockText, parseFragment, serializeChildren } from '../shared/html.js';
 import { resolveLazyImages } from './lazyImages.js';
-import { plainText } from './title.js';
+import { plainText } from '../shared/text.js';
 
 /**
  * What the earlier republisher added to the archive's HTML and we do not republish (issue #2):

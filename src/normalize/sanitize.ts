@@ -1,4 +1,5 @@
 import sanitize from 'sanitize-html';
+import { DROP_WITH_CONTENT, stripNonTextChars } from '../shared/text.js';
 
 /**
  * The allowlist every article body passes through (issue #5), seed and upstream alike.
@@ -27,16 +28,6 @@ export const ALLOWED_SCHEMES: Record<'a' | 'img', string[]> = {
 export const LINK_REL = 'noopener noreferrer';
 
 /**
- * Elements dropped with their contents: active content and containers whose text was never meant
- * to be read as the article (form controls, fallback text, raw-text elements of old HTML).
- */
-export const DROP_WITH_CONTENT = [
-  'script', 'style', 'iframe', 'object', 'embed', 'form', 'noscript', 'svg', 'math',
-  'template', 'textarea', 'select', 'option', 'button', 'audio', 'video', 'canvas', 'title',
-  'applet', 'frameset', 'frame', 'noframes', 'noembed', 'xmp', 'plaintext', 'head',
-];
-
-/**
  * Tracking pixels: an image declared this small in either dimension (or 0 of anything) shows
  * nothing and exists to be fetched. Miniflux drops 1x1 images; we also take 0, 1px and one-sided
  * declarations, since a 1-pixel line is no more an image than a dot.
@@ -55,17 +46,6 @@ export const TRACKER_URL_PARTS = [
 
 /** The largest width or height kept; anything bigger is garbage, not a layout hint. */
 const DIMENSION_MAX = 99_999;
-
-/**
- * Characters no feed or page should carry: C0 and C1 controls other than tab, LF and CR, lone
- * surrogates and the noncharacters U+FFFE/U+FFFF (not XML 1.0 Chars, or invisible garbage).
- * A form feed separates attributes in HTML, so it becomes a space rather than nothing.
- */
-const NON_TEXT_CHARS = /[\0-\x08\x0B\x0E-\x1F\x7F-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-export function stripNonTextChars(s: string): string {
-  return s.replace(/\f/g, ' ').replace(NON_TEXT_CHARS, '');
-}
 
 /**
  * The URL as a browser would follow it, or undefined when it is relative or its scheme is not
@@ -192,25 +172,4 @@ export function sanitizeHtml(html: string): string {
     out = again;
   }
   return out;
-}
-
-const PLAIN_TEXT_OPTIONS: sanitize.IOptions = { allowedTags: [], allowedAttributes: {}, nonTextTags: DROP_WITH_CONTENT };
-
-/** Plain text from HTML-ish input: tags dropped, entities decoded, whitespace collapsed. */
-export function toPlainText(input: string): string {
-  const text = sanitize(stripNonTextChars(input), PLAIN_TEXT_OPTIONS);
-  return stripNonTextChars(decodeEntities(text)).replace(/\s+/g, ' ').trim();
-}
-
-/** sanitize-html writes text back with only these escaped; that is all there is to decode. */
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, body: string) => {
-    if (body[0] === '#') {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
-    }
-    return NAMED[body.toLowerCase()] ?? whole;
-  });
 }

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { FeedParseError } from '../errors.js';
-import { escapeHtmlAttribute, escapeHtmlText } from '../normalize/html.js';
-import { stripNonTextChars } from '../normalize/sanitize.js';
+import { escapeHtmlAttribute, escapeHtmlText } from '../shared/html.js';
+import { stripNonTextChars } from '../shared/text.js';
 
 /**
  * A namespace-aware element tree for feed documents. Feeds are matched by namespace URI, not
@@ -75,7 +75,7 @@ const ENTITY_DECLARATION = '<!ENTITY';
  * Elements deeper than this make the feed fail with a FeedParseError. Real feeds nest a dozen
  * levels, XHTML content a few dozen; the walkers below recurse, and a hostile document of
  * nothing but open tags would otherwise exhaust the stack. The same bound as the HTML cleaner's
- * (MAX_NESTING_DEPTH in normalize/html.ts).
+ * (MAX_NESTING_DEPTH in shared/html.ts).
  */
 export const MAX_ELEMENT_DEPTH = 512;
 
@@ -165,6 +165,29 @@ export function firstChild(el: XmlElement, names: readonly (readonly [ns: string
   for (const [ns, local] of names) {
     const hit = el.children.find((c): c is XmlElement => isElement(c) && c.ns === ns && c.local === local);
     if (hit) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * The base URL inside `el` (XML Base): its own xml:base resolved against its parent's. Callers
+ * walk down from the document, so every ancestor counts, the innermost last, `el` included.
+ */
+export function withBase(el: XmlElement, base: string): string {
+  const declared = el.attrs['xml:base'];
+  if (declared === undefined) return base;
+  try {
+    return new URL(declared, base).href;
+  } catch {
+    return base;
+  }
+}
+
+/** The text of the first of `names` that has any. */
+export function firstText(el: XmlElement, names: readonly (readonly [ns: string, local: string])[]): string | undefined {
+  for (const name of names) {
+    const text = textOf(firstChild(el, [name]));
+    if (text !== '') return text;
   }
   return undefined;
 }

@@ -1,8 +1,10 @@
 import { SeedParseError } from '../errors.js';
 import type { ArticleDraft } from '../model.js';
-import { parseHttpUrl } from '../normalize/canonicalUrl.js';
-import { escapeHtmlText } from '../normalize/html.js';
-import { plainText, titleText } from '../normalize/title.js';
+import { parseHttpUrl } from '../shared/url.js';
+import { PLAUSIBLE_FROM } from '../shared/date.js';
+import { escapeHtmlText } from '../shared/html.js';
+import { plainText } from '../shared/text.js';
+import { titleText } from '../shared/title.js';
 
 /**
  * The archive's file format (DEVELOPERS.md):
@@ -20,8 +22,7 @@ export const SEED_FILE_NAME = /^(\d{3,})_([0-9a-f]{16})\.txt$/;
  */
 const ARCHIVED_LINE = /^<!--\s*(-?\d+)(?:\s+modified=(\d+))?\s*-->$/;
 const SEPARATOR_LINE = /^-{3,}$/;
-/** Archived times outside this window are typos or garbage, not news. */
-const ARCHIVED_MIN = Date.UTC(1990, 0, 1);
+/** Archived times outside [PLAUSIBLE_FROM, ARCHIVED_MAX) are typos or garbage, not news. */
 const ARCHIVED_MAX = Date.UTC(2100, 0, 1);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -58,8 +59,9 @@ function parseArchived(name: string, line: string): { archived: number; modified
 
 function epochMs(name: string, what: string, digits: string): number {
   const ms = Number(digits);
-  if (!Number.isSafeInteger(ms) || ms < ARCHIVED_MIN || ms >= ARCHIVED_MAX) {
-    throw new SeedParseError(name, `line 1: ${what} time ${digits} is not an epoch-ms time between 1990 and 2100`);
+  if (!Number.isSafeInteger(ms) || ms < PLAUSIBLE_FROM || ms >= ARCHIVED_MAX) {
+    const [from, to] = [PLAUSIBLE_FROM, ARCHIVED_MAX].map((t) => new Date(t).getUTCFullYear());
+    throw new SeedParseError(name, `line 1: ${what} time ${digits} is not an epoch-ms time between ${from} and ${to}`);
   }
   return ms;
 }

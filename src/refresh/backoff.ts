@@ -1,4 +1,4 @@
-import { parseDate } from '../normalize/date.js';
+import { parseDate } from '../shared/date.js';
 
 /**
  * When to try a failing feed again. Exponential backoff with "equal jitter" (AWS Architecture

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { FeedrelayError, FetchError, StoreError } from '../errors.js';
 import { decodeFeedBody } from '../fetch/charset.js';
 import { fetchFeed, type FetchSettings } from '../fetch/fetcher.js';
@@ -107,14 +108,6 @@ function unlessStopped<T>(work: Promise<T>, stop: AbortSignal | undefined): Prom
   });
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, job: (item: T) => Promise<void>, stopped: () => boolean): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !stopped()) await job(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 function succeed(state: FeedState, at: number): void {
   state.lastSuccess = at;
   state.failures = 0;
@@ -179,9 +172,11 @@ export class LiveRefresh {
     const started = now();
     const jobs = this.jobs();
     const results = new Map<FeedJob, FeedResult>();
-    await forEachLimited(jobs, this.deps.concurrency ?? CONCURRENCY, async (job) => {
-      results.set(job, await this.refreshFeed(job, options));
-    }, () => this.stopped);
+    const limit = pLimit(this.deps.concurrency ?? CONCURRENCY);
+    // Feeds start in order, CONCURRENCY at a time; once stopped, no further feed starts.
+    await Promise.all(jobs.map((job) => limit(async () => {
+      if (!this.stopped) results.set(job, await this.refreshFeed(job, options));
+    })));
     if (this.deps.fullText) {
       if (!this.stopped) await unlessStopped(this.deps.fullText.retryDue(), this.deps.stop).catch((err: unknown) => {
         if (!(err instanceof Interrupted)) throw err;

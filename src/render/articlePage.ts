@@ -1,4 +1,5 @@
 import type { Article } from '../model.js';
+import { bodyShowsImage } from '../shared/leadImage.js';
 import type { SourceInfo } from '../sources/registry.js';
 import { BASE_STYLE, pageCsp, timeElement } from './htmlPage.js';
 import { serializedUrl, stripNonXmlChars, xmlAttr as attr, xmlText as text } from './xml.js';
@@ -26,18 +27,9 @@ main figcaption{color:var(--muted);font-size:.875rem;line-height:1.5}
 
 export const ARTICLE_CSP = pageCsp(STYLE);
 
-/** The image URLs an HTML body already shows, so the lead image is not shown twice. */
-function shownImages(html: string): Set<string> {
-  const urls = new Set<string>();
-  for (const match of html.matchAll(/<img\b[^>]*?\ssrc="([^"]*)"/g)) {
-    urls.add(match[1]!.replace(/&amp;/g, '&'));
-  }
-  return urls;
-}
-
 function leadImage(article: Article): string {
   const image = article.image;
-  if (!image || shownImages(article.contentHtml).has(image.url)) return '';
+  if (!image || bodyShowsImage(article.contentHtml, image.url)) return '';
   const caption = image.caption ? `<figcaption>${text(image.caption)}</figcaption>` : '';
   return `<figure><img src="${attr(serializedUrl(image.url))}" alt="${attr(image.caption ?? '')}" referrerpolicy="no-referrer">${caption}</figure>`;
 }

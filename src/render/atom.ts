@@ -1,4 +1,4 @@
-import { formatRfc3339 } from '../normalize/date.js';
+import { formatRfc3339 } from '../shared/date.js';
 import { articleGuid, pageRelations, feedGuid, imageType, HISTORY_NS, STORY_SCHEME, type FeedItem, type FeedView } from './feedView.js';
 import { entryUpdated } from './time.js';
 import { atomTextElement as text, element, emptyElement, serializedUrl, xmlAttr } from './xml.js';

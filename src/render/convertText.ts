@@ -10,7 +10,7 @@ export type ConvertTexts = (name: ConversionName, texts: string[]) => Promise<st
 
 /**
  * A start or end tag, comment or declaration, stepping over quoted attribute values so that a
- * `>` inside one does not end it. Our serialiser (src/normalize/html.ts) escapes `<`, `>` and
+ * `>` inside one does not end it. Our serialiser (src/shared/html.ts) escapes `<`, `>` and
  * `&` in text and every attribute value, so in stored HTML each `<` starts one of these.
  */
 const TAG = /<(?:!--[\s\S]*?-->|[!/?]?[A-Za-z](?:[^>"']|"[^"]*"|'[^']*')*>)/g;

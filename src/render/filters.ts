@@ -1,7 +1,8 @@
 import { RE2JS } from 're2js';
 import { RequestParameterError } from '../errors.js';
 import type { Article } from '../model.js';
-import { foldScript, mayFold } from '../normalize/script.js';
+import { foldScript, mayFold } from '../shared/script.js';
+import { storedHtmlText } from '../shared/text.js';
 import type { SourceInfo } from '../sources/registry.js';
 
 /**
@@ -87,8 +88,6 @@ export interface FilterFields {
   categories: string[];
 }
 
-const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
-
 /**
  * What we publish of an article, as RSSHub's item fields: the description is the full text
  * without markup (RSSHub matches the HTML source, tags and all), the author the outlet as our
@@ -96,9 +95,7 @@ const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '
  * with a space), and the categories the outlet's name, as RSS `category` and JSON Feed `tags`.
  */
 export function filterFields(article: Article, source: SourceInfo, fold = true): FilterFields {
-  const description = article.contentHtml
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(?:lt|gt|quot|#39|amp);/g, (e) => ENTITIES[e]!);
+  const description = storedHtmlText(article.contentHtml);
   const f = fold ? foldScript : (s: string): string => s;
   return {
     title: f(article.title),

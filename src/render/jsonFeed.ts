@@ -1,4 +1,4 @@
-import { formatRfc3339 } from '../normalize/date.js';
+import { formatRfc3339 } from '../shared/date.js';
 import { articleGuid, type FeedItem, type FeedView } from './feedView.js';
 import { entryUpdated } from './time.js';
 import { serializedUrl, stripNonXmlChars } from './xml.js';

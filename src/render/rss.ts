@@ -1,4 +1,4 @@
-import { formatRfc822 } from '../normalize/date.js';
+import { formatRfc822 } from '../shared/date.js';
 import { articleGuid, pageRelations, imageType, HISTORY_NS, STORY_SCHEME, type FeedItem, type FeedView } from './feedView.js';
 import { PLAUSIBLE_FROM } from './time.js';
 import { element, emptyElement, rssHtmlTextElement, rssTextElement as text, serializedUrl } from './xml.js';

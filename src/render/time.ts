@@ -1,13 +1,16 @@
 import type { Article } from '../model.js';
+import { PLAUSIBLE_FROM } from '../shared/date.js';
+
+export { PLAUSIBLE_FROM };
 
 /**
- * The instants a published feed may state. The W3C Feed Validation Service warns of an
- * "implausible date" before 1990 or more than ten minutes in the future (validators.py,
- * implausible_822 / implausible_8601), and `toISOString` writes six-digit years past 9999, which
- * no RFC 3339 or RFC 822 reader takes. Stored times outside the range are upstream errors; the
- * feeds state the nearest plausible instant rather than drop the article.
+ * The instants a published feed may state: from PLAUSIBLE_FROM (1990, shared/date.ts) to the
+ * last a four-digit year can write. The W3C Feed Validation Service also warns of dates more
+ * than ten minutes in the future (validators.py, implausible_822 / implausible_8601), and
+ * `toISOString` writes six-digit years past 9999, which no RFC 3339 or RFC 822 reader takes.
+ * Stored times outside the range are upstream errors; the feeds state the nearest plausible
+ * instant rather than drop the article.
  */
-export const PLAUSIBLE_FROM = Date.UTC(1990, 0, 1);
 export const LATEST_WRITABLE = Date.UTC(9999, 11, 31, 23, 59, 59);
 
 /** `t` moved into [1990, `now`]; `now` itself is bounded by what a four-digit year can write. */

@@ -1,8 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { SourceDefinitionError } from '../errors.js';
 import { LANGUAGES, type Language } from '../model.js';
-import { parseHttpUrl } from '../normalize/canonicalUrl.js';
+import { parseHttpUrl } from '../shared/url.js';
 
 /** One outlet, from `feeds/<id>.json`; the file name is its id and its URL path segment. */
 export interface SourceDefinition {
@@ -20,47 +21,70 @@ export interface SourceDefinition {
 }
 
 const SOURCE_ID = /^[a-z0-9][a-z0-9-]{0,40}$/;
-const KEYS = new Set(['title', 'name', 'url', 'feeds', 'language', 'fullText']);
 
-function fail(file: string, reason: string): never {
-  throw new SourceDefinitionError(file, reason);
+/** A field that must be there, with the one message for missing or wrong. */
+function field<T extends z.ZodTypeAny>(make: (error: { required_error: string; invalid_type_error: string }) => T, message: string): T {
+  return make({ required_error: message, invalid_type_error: message });
 }
 
-function httpUrl(file: string, field: string, value: unknown): string {
-  if (typeof value !== 'string') fail(file, `"${field}" must be a URL string`);
-  try {
-    return parseHttpUrl(value).href;
-  } catch {
-    return fail(file, `"${field}" is not an absolute http(s) URL: ${JSON.stringify(value)}`);
-  }
+function nonEmptyText(name: string): z.ZodString {
+  const message = `"${name}" must be a non-empty string`;
+  return field((e) => z.string(e), message).trim().min(1, message);
+}
+
+/**
+ * A definition file's fields, checked in this order; the first fault is the one reported. URLs
+ * are checked after the shape (httpUrl), `url` before the feeds.
+ */
+const DEFINITION = z.object({
+  title: nonEmptyText('title'),
+  name: nonEmptyText('name').optional(),
+  feeds: field((e) => z.array(z.unknown(), e), '"feeds" must be an array of feed URLs'),
+  language: z.enum(LANGUAGES as [Language, ...Language[]], { errorMap: () => ({ message: `"language" must be one of ${LANGUAGES.join(', ')}` }) }),
+  fullText: z.boolean({ invalid_type_error: '"fullText" must be true or false' }).optional(),
+  url: z.unknown(),
+}, { invalid_type_error: 'must be a JSON object' }).strict();
+
+function httpUrl(name: string): z.ZodType<string, z.ZodTypeDef, unknown> {
+  return field((e) => z.string(e), `"${name}" must be a URL string`).transform((value, ctx) => {
+    try {
+      return parseHttpUrl(value).href;
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${name}" is not an absolute http(s) URL: ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+  });
+}
+
+/** `value` as `schema` reads it, or SourceDefinitionError naming the file and the first fault. */
+function checked<T>(file: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  // An unknown key is named first, wherever the other faults are: it is most likely a typo.
+  const issues = result.error.issues;
+  const issue = issues.find((i) => i.code === z.ZodIssueCode.unrecognized_keys) ?? issues[0]!;
+  throw new SourceDefinitionError(file, issue.code === z.ZodIssueCode.unrecognized_keys ? `unknown key ${JSON.stringify(issue.keys[0])}` : issue.message);
 }
 
 /** Validates one definition file's text; throws SourceDefinitionError naming the file. */
 export function parseSourceDefinition(file: string, text: string): SourceDefinition {
   const id = (file.split('/').pop() ?? file).replace(/\.json$/, '');
-  if (!SOURCE_ID.test(id)) fail(file, `file name must be a source id (lower-case letters, digits, -), not ${JSON.stringify(id)}`);
+  if (!SOURCE_ID.test(id)) throw new SourceDefinitionError(file, `file name must be a source id (lower-case letters, digits, -), not ${JSON.stringify(id)}`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    fail(file, `not valid JSON: ${(err as Error).message}`);
+    throw new SourceDefinitionError(file, `not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(file, 'must be a JSON object');
-  const obj = raw as Record<string, unknown>;
-  for (const key of Object.keys(obj)) if (!KEYS.has(key)) fail(file, `unknown key ${JSON.stringify(key)}`);
-  if (typeof obj.title !== 'string' || obj.title.trim() === '') fail(file, '"title" must be a non-empty string');
-  if (obj.name !== undefined && (typeof obj.name !== 'string' || obj.name.trim() === '')) fail(file, '"name" must be a non-empty string');
-  if (!Array.isArray(obj.feeds)) fail(file, '"feeds" must be an array of feed URLs');
-  if (!LANGUAGES.includes(obj.language as Language)) fail(file, `"language" must be one of ${LANGUAGES.join(', ')}`);
-  if (obj.fullText !== undefined && typeof obj.fullText !== 'boolean') fail(file, '"fullText" must be true or false');
+  const fields = checked(file, DEFINITION, raw);
   return {
     id,
-    name: (obj.name as string | undefined)?.trim() ?? id.toUpperCase(),
-    title: obj.title.trim(),
-    url: httpUrl(file, 'url', obj.url),
-    feeds: obj.feeds.map((feed, i) => httpUrl(file, `feeds[${i}]`, feed)),
-    language: obj.language as Language,
-    fullText: obj.fullText === true,
+    name: fields.name ?? id.toUpperCase(),
+    title: fields.title,
+    url: checked(file, httpUrl('url'), fields.url),
+    feeds: fields.feeds.map((feed, i) => checked(file, httpUrl(`feeds[${i}]`), feed)),
+    language: fields.language,
+    fullText: fields.fullText === true,
   };
 }
 

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import type { Store } from './store.js';
 
 /** Where releases before the database kept each feed's validators, counters and retry time. */
@@ -29,20 +30,37 @@ export function emptyFeedState(source: string, url: string): FeedState {
   return { source, url, itemsSeen: 0, itemsNew: 0, failures: 0 };
 }
 
-const OPTIONAL_STRINGS = ['etag', 'lastModified', 'lastError'] as const;
-const OPTIONAL_NUMBERS = ['lastAttempt', 'lastSuccess', 'httpStatus', 'nextRetry'] as const;
-const COUNTS = ['itemsSeen', 'itemsNew', 'failures'] as const;
+/**
+ * A stored entry, field by field: a field of the wrong type is dropped (a count becomes 0), not
+ * trusted; only `source` and `url` are needed. Keys in FeedState's order.
+ */
+const count = z.number().int().nonnegative().safe().catch(0);
+const optionalString = z.string().optional().catch(undefined);
+const optionalTime = z.number().finite().optional().catch(undefined);
+const STORED_FEED_STATE = z.object({
+  source: z.string(),
+  url: z.string(),
+  itemsSeen: count,
+  itemsNew: count,
+  failures: count,
+  etag: optionalString,
+  lastModified: optionalString,
+  lastError: optionalString,
+  lastAttempt: optionalTime,
+  lastSuccess: optionalTime,
+  httpStatus: optionalTime,
+  nextRetry: optionalTime,
+});
+
+/** What releases before the database wrote: `{ "feeds": [entry, …] }`. */
+const FEED_STATE_DOCUMENT = z.object({ feeds: z.array(z.unknown()) });
 
 /** Keeps what is well-typed in one stored entry; anything else is dropped, not trusted. */
 export function readFeedState(raw: unknown): FeedState | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
-  if (typeof r.source !== 'string' || typeof r.url !== 'string') return undefined;
-  const state = emptyFeedState(r.source, r.url);
-  for (const key of OPTIONAL_STRINGS) if (typeof r[key] === 'string') state[key] = r[key];
-  for (const key of OPTIONAL_NUMBERS) if (Number.isFinite(r[key])) state[key] = r[key] as number;
-  for (const key of COUNTS) if (Number.isSafeInteger(r[key]) && (r[key] as number) >= 0) state[key] = r[key] as number;
-  return state;
+  const parsed = STORED_FEED_STATE.safeParse(raw);
+  if (!parsed.success) return undefined;
+  // A dropped optional field is left out, not written as undefined.
+  return Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined)) as unknown as FeedState;
 }
 
 function key(source: string, url: string): string {
@@ -67,9 +85,9 @@ export async function readFeedStateFile(path: string): Promise<{ states: FeedSta
   } catch (err) {
     return { states: [], error: `${path}: not valid JSON: ${(err as Error).message}` };
   }
-  const feeds = (doc as { feeds?: unknown } | null)?.feeds;
-  if (!Array.isArray(feeds)) return { states: [], error: `${path}: no "feeds" list` };
-  return { states: feeds.flatMap((raw) => readFeedState(raw) ?? []) };
+  const file = FEED_STATE_DOCUMENT.safeParse(doc);
+  if (!file.success) return { states: [], error: `${path}: no "feeds" list` };
+  return { states: file.data.feeds.flatMap((raw) => readFeedState(raw) ?? []) };
 }
 
 /** Each live feed's state, held while a process runs and kept in the store between runs. */

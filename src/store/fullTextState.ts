@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import type { Store } from './store.js';
 
 /** Where releases before the database kept articles waiting for their full text, and per-source counts. */
@@ -27,40 +28,44 @@ function zero(): FullTextCounts {
   return { succeeded: 0, failed: 0, gaveUp: 0 };
 }
 
-function count(raw: unknown): number {
-  return Number.isSafeInteger(raw) && (raw as number) >= 0 ? (raw as number) : 0;
-}
-
-function readPending(raw: unknown): PendingFullText | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
-  if (typeof r.id !== 'string' || typeof r.source !== 'string' || typeof r.url !== 'string') return undefined;
-  return {
-    id: r.id,
-    source: r.source,
-    url: r.url,
-    attempts: count(r.attempts),
-    nextTry: Number.isFinite(r.nextTry) ? (r.nextTry as number) : 0,
-    lastError: typeof r.lastError === 'string' ? r.lastError : '',
-  };
-}
+/**
+ * `fulltext-state.json` field by field: a field of the wrong type becomes its empty value, an
+ * entry without id, source and URL is dropped, anything else in the file is ignored.
+ */
+const count = z.number().int().nonnegative().safe().catch(0);
+const PENDING = z.object({
+  id: z.string(),
+  source: z.string(),
+  url: z.string(),
+  attempts: count,
+  nextTry: z.number().finite().catch(0),
+  lastError: z.string().catch(''),
+});
+const COUNTS = z.object({ succeeded: count, failed: count, gaveUp: count }).catch(zero);
+const FULL_TEXT_STATE_DOCUMENT = z.object({
+  pending: z.array(z.unknown()).catch([]),
+  counts: z.record(z.unknown()).catch({}),
+}).catch({ pending: [], counts: {} });
 
 /**
  * The `fulltext-state.json` of releases before the database (issue #10), for import: a missing
  * file gives nothing, an unreadable one an error message naming it.
  */
 export async function readFullTextStateFile(path: string): Promise<{ pending: PendingFullText[]; counts: Record<string, FullTextCounts>; error?: string }> {
-  let doc: { pending?: unknown; counts?: unknown };
+  let doc: unknown;
   try {
-    doc = JSON.parse(await readFile(path, 'utf8')) as typeof doc;
+    doc = JSON.parse(await readFile(path, 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { pending: [], counts: {} };
     return { pending: [], counts: {}, error: `${path}: ${(err as Error).message}` };
   }
-  const pending = (Array.isArray(doc?.pending) ? doc.pending : []).flatMap((raw) => readPending(raw) ?? []);
+  const file = FULL_TEXT_STATE_DOCUMENT.parse(doc);
+  const pending = file.pending.flatMap((raw) => {
+    const entry = PENDING.safeParse(raw);
+    return entry.success ? [entry.data] : [];
+  });
   const counts: Record<string, FullTextCounts> = {};
-  const raw = typeof doc?.counts === 'object' && doc.counts !== null ? (doc.counts as Record<string, Record<string, unknown>>) : {};
-  for (const [source, c] of Object.entries(raw)) counts[source] = { succeeded: count(c?.succeeded), failed: count(c?.failed), gaveUp: count(c?.gaveUp) };
+  for (const [source, c] of Object.entries(file.counts)) counts[source] = COUNTS.parse(c);
   return { pending, counts };
 }
 

@@ -1,6 +1,6 @@
 import type { Article } from '../model.js';
-import { foldScript } from '../normalize/script.js';
-import { sanitizedHtmlText } from '../shared/htmlText.js';
+import { foldScript } from '../shared/script.js';
+import { storedHtmlText } from '../shared/text.js';
 
 /**
  * Keyword search from an index, the same in every engine (issue #10). `q` matches a
@@ -36,7 +36,7 @@ const WORD = /[\p{L}\p{N}]/u;
  * match markup (`img`, `href`), and matches either script.
  */
 export function searchText(article: Pick<Article, 'title' | 'contentHtml'>): string {
-  const body = sanitizedHtmlText(article.contentHtml);
+  const body = storedHtmlText(article.contentHtml);
   return foldScript(`${article.title}\n${body}`.normalize('NFKC').toLowerCase());
 }
 

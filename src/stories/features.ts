@@ -1,6 +1,6 @@
 import type { Article } from '../model.js';
-import { foldScript } from '../normalize/script.js';
-import { sanitizedHtmlText } from '../shared/htmlText.js';
+import { foldScript } from '../shared/script.js';
+import { storedHtmlText } from '../shared/text.js';
 import { WORD_WEIGHTS } from './wordWeights.js';
 
 /**
@@ -95,7 +95,7 @@ function folded(text: string): string {
 
 /** The opening of an article's text, whitespace collapsed. */
 export function opening(contentHtml: string): string {
-  return sanitizedHtmlText(contentHtml).replace(/\s+/g, ' ').trim().slice(0, OPENING_CHARS);
+  return storedHtmlText(contentHtml).replace(/\s+/g, ' ').trim().slice(0, OPENING_CHARS);
 }
 
 export function storyFeatures(article: Pick<Article, 'title' | 'contentHtml'>): StoryFeatures {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { ALLOWED_TAGS, DROP_WITH_CONTENT } from '../../src/normalize/sanitize.js';
+import { ALLOWED_TAGS } from '../../src/normalize/sanitize.js';
+import { DROP_WITH_CONTENT } from '../../src/shared/text.js';
 import { XSS_VECTORS } from './vectors.js';
 
 /** Runs per property: enough to find the shallow bugs on every run, quick on two cores. */

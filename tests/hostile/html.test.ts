@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanArticleHtml } from '../../src/normalize/clean.js';
-import { blockText, limitNesting, MAX_NESTING_DEPTH, parseFragment, serializeChildren } from '../../src/normalize/html.js';
+import { blockText, limitNesting, MAX_NESTING_DEPTH, parseFragment, serializeChildren } from '../../src/shared/html.js';
 import { sanitizeHtml } from '../../src/normalize/sanitize.js';
 
 /** The deepest element nesting under `root`, walked without recursion. */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SourcedDraft } from '../../src/model.js';
 import { normalizeArticle } from '../../src/normalize/article.js';
-import { LINK_REL, safeUrl, sanitizeHtml, toPlainText } from '../../src/normalize/sanitize.js';
-import { titleText } from '../../src/normalize/title.js';
+import { LINK_REL, safeUrl, sanitizeHtml } from '../../src/normalize/sanitize.js';
+import { toPlainText } from '../../src/shared/text.js';
+import { titleText } from '../../src/shared/title.js';
 import { silentLog } from '../../src/log.js';
 import { SourceRegistry } from '../../src/sources/registry.js';
 import { sanitizeFixtures, XSS_VECTORS } from './vectors.js';
@@ -223,7 +224,7 @@ describe('normalizeArticle: titles and summaries are plain text, bodies sanitise
     url,
     source,
     language: sources.describe(source).language,
-    // As a parser hands it on: markup that reads as HTML is read (src/normalize/title.ts).
+    // As a parser hands it on: markup that reads as HTML is read (src/shared/title.ts).
     title: titleText('<script>alert(1)</script><b onclick="alert(2)">标题</b> &amp; <img src=x onerror=alert(3)>更多', 'guess'),
     html: '<div><i>Wed, 30 Oct 2024 13:46:40 GMT</i></div><noscript>请启用脚本</noscript><style>p{}</style>' +
       '<p onclick="alert(4)">正文<script>alert(5)</script><a href="javascript:alert(6)">链接</a></p>' +

@@ -4,9 +4,10 @@ import { FeedrelayError, SeedParseError } from '../../src/errors.js';
 import { silentLog } from '../../src/log.js';
 import type { ArticleDraft } from '../../src/model.js';
 import { normalizeArticle } from '../../src/normalize/article.js';
-import { canonicalUrl, parseHttpUrl } from '../../src/normalize/canonicalUrl.js';
+import { canonicalUrl } from '../../src/normalize/canonicalUrl.js';
+import { parseHttpUrl } from '../../src/shared/url.js';
 import { sanitizeHtml } from '../../src/normalize/sanitize.js';
-import { plainText } from '../../src/normalize/title.js';
+import { plainText } from '../../src/shared/text.js';
 import { formatSeedFile, parseSeedFile } from '../../src/parse/seedFile.js';
 import { SourceRegistry } from '../../src/sources/registry.js';
 import { anyText, RUNS, tagSoup } from './arbitraries.js';
@@ -100,7 +101,7 @@ describe('parseSeedFile: formatSeedFile round trip', () => {
     fc.assert(fc.property(entry, (e) => {
       const text = formatSeedFile(e);
       const result = attempt(NAME, utf8(text));
-      // Titles are plain text: white space folded, controls gone (src/normalize/title.ts).
+      // Titles are plain text: white space folded, controls gone (src/shared/text.ts).
       const title = plainText(e.title);
       if (title === '' || text.includes('\u0000')) {
         expectNamedSeedError(result as Error, NAME);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDate } from '../../src/normalize/date.js';
+import { parseDate } from '../../src/shared/date.js';
 
 /** Issue #13, point 4: the date forms real feeds write, each read to the instant it names. */
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { extractArticle } from '../../src/fulltext/extract.js';
 import { silentLog } from '../../src/log.js';
 import { normalizeArticle } from '../../src/normalize/article.js';
-import { toPlainText } from '../../src/normalize/sanitize.js';
+import { toPlainText } from '../../src/shared/text.js';
 import { parseFeed } from '../../src/parse/feed.js';
 import { parseSeedFile } from '../../src/parse/seedFile.js';
 import { SourceRegistry } from '../../src/sources/registry.js';

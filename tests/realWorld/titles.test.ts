@@ -5,7 +5,7 @@ import { normalizeArticle } from '../../src/normalize/article.js';
 import { parseFeed } from '../../src/parse/feed.js';
 import { SourceRegistry } from '../../src/sources/registry.js';
 import { formatSeedFile, parseSeedFile } from '../../src/parse/seedFile.js';
-import { looksLikeHtml, titleText } from '../../src/normalize/title.js';
+import { looksLikeHtml, titleText } from '../../src/shared/title.js';
 
 /** Issue #13, point 2: a title is plain text unless it plausibly carries markup; no character a reader should see is lost. */
 

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
-import { MAX_TITLE_CHARS } from '../../src/parse/feed.js';
+import { MAX_TITLE_CHARS } from '../../src/parse/item.js';
 import { MAX_ELEMENT_DEPTH } from '../../src/parse/feedXml.js';
 import { MAX_NEW_ARTICLES_PER_FEED, type FeedResult } from '../../src/refresh/liveRefresh.js';
 import { createService, type Service } from '../../src/service.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SourcedDraft } from '../../src/model.js';
 import { normalizeArticle } from '../../src/normalize/article.js';
-import { parseDate } from '../../src/normalize/date.js';
+import { parseDate } from '../../src/shared/date.js';
 import type { SourceRegistry } from '../../src/sources/registry.js';
 import { recordingLog, sourceRegistry, WARN } from './support.js';
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
-import { foldScript } from '../../src/normalize/script.js';
+import { foldScript } from '../../src/shared/script.js';
 import type { Store } from '../../src/store/store.js';
 import { emptyFeedState } from '../../src/store/feedState.js';
 import { archiveArticles, REAL_ARCHIVE_DIR } from '../support/archiveArticles.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldScript, foldTable } from '../../src/normalize/script.js';
+import { foldScript, foldTable } from '../../src/shared/script.js';
 import { indexEntry, searchPlan, searchText } from '../../src/store/search.js';
 
 describe('index entries', () => {

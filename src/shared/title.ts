@@ -1,4 +1,4 @@
-import { stripNonTextChars, toPlainText } from './sanitize.js';
+import { plainText, toPlainText } from './text.js';
 
 /**
  * Titles are plain text from the parsers on. Upstreams say which kind they send only in Atom
@@ -42,11 +42,6 @@ export function looksLikeHtml(s: string): boolean {
   for (const [, tag] of s.matchAll(TAG_NAME)) if (!TITLE_MARKUP_ELEMENTS.has(tag!.toLowerCase())) return false;
   for (const [, name] of s.matchAll(NAMED_ENTITY)) if (!isKnownEntity(name!)) return false;
   return true;
-}
-
-/** Plain text as a reader should see it: white space folded, characters no feed may carry removed. */
-export function plainText(s: string): string {
-  return stripNonTextChars(s).replace(/\s+/g, ' ').trim();
 }
 
 /**

@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+
 /**
  * Dates as the outlets write them. The archive's date line has three forms (issue #2): VOA's
  * RFC 1123, DW's ISO 8601 and RFI's `dd/mm/yyyy - HH:MM` in Paris local time. Feeds add RFC 822
@@ -6,6 +8,15 @@
  * (`Thursday, 07 Nov 2024`), a space before the comma (`Thu , 07 Nov`), a numeric zone with a
  * colon (`+08:00`), RFC 822 comments (`+0000 (UTC)`), lower-case `t` and `z` in ISO 8601.
  */
+
+/**
+ * The earliest instant any stage takes for a date: a parsed date before it is an upstream error
+ * (the item is dated as one without a date is), a seed file's archived time before it is refused,
+ * and a feed states nothing earlier. The W3C Feed Validation Service warns of an "implausible
+ * date" before 1990 (validators.py, implausible_822 / implausible_8601), and none of our outlets
+ * published on the web before then; year 1 read by `Date.UTC` would even become 1901.
+ */
+export const PLAUSIBLE_FROM = Date.UTC(1990, 0, 1);
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -69,46 +80,20 @@ function zoneMinutes(zone: string | undefined): number | undefined {
   return ZONES[zone.toUpperCase()];
 }
 
-const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Offset of `timeZone` from UTC at instant `t`, in milliseconds. */
-function zoneOffset(t: number, timeZone: string): number {
-  let fmt = zoneFormatters.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    zoneFormatters.set(timeZone, fmt);
-  }
-  const p = Object.fromEntries(fmt.formatToParts(t).map((x) => [x.type, x.value]));
-  const local = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
-  return local - (t - (t % 1000));
-}
-
-const DAY = 86_400_000;
-
 /**
- * The instant at which a wall-clock time in `timeZone` occurs. In a DST overlap (the hour that
- * happens twice) the earlier one; in a gap (the hour clocks skip) the time moved forward by the
- * gap, as Temporal's `compatible` disambiguation and java.time do.
+ * The instant at which a wall-clock time in `timeZone` occurs, by luxon (the zone's rules from
+ * Intl). In a gap (the hour clocks skip) the time is moved forward by the gap, as luxon, Temporal's
+ * `compatible` disambiguation and java.time do. In an overlap (the hour that happens twice) those
+ * two take the earlier instant and luxon the later, so the earlier of its candidates is taken.
  */
 export function zonedTimeToUtc(f: Fields, timeZone: string): number | undefined {
-  const asUtc = utcFromFields(f);
-  if (asUtc === undefined) return undefined;
-  // The offsets in force a day either side: one of them is the offset at the answer, since zones
-  // change offset at most once a day. Checking each candidate against its own offset matters near
-  // a transition, where the offset at `asUtc` itself can be the wrong side of it.
-  const before = zoneOffset(asUtc - DAY, timeZone);
-  const after = zoneOffset(asUtc + DAY, timeZone);
-  const candidates = [asUtc - before, asUtc - after].filter((t) => t + zoneOffset(t, timeZone) === asUtc);
-  return candidates.length > 0 ? Math.min(...candidates) : asUtc - before;
+  if (utcFromFields(f) === undefined) return undefined;
+  const local = DateTime.fromObject(
+    { year: f.year, month: f.month, day: f.day, hour: f.hour, minute: f.minute, second: Math.min(f.second, 59), millisecond: f.ms },
+    { zone: timeZone },
+  );
+  if (!local.isValid) return undefined;
+  return Math.min(...local.getPossibleOffsets().map((candidate) => candidate.toMillis()));
 }
 
 function parseRfc822(text: string): number | undefined {

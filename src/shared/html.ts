@@ -1,5 +1,5 @@
 import { parseHTML } from 'linkedom';
-import { DROP_WITH_CONTENT, stripNonTextChars } from './sanitize.js';
+import { DROP_WITH_CONTENT, stripNonTextChars } from './text.js';
 
 /** HTML void elements (WHATWG HTML §13.1.2): written without a closing tag. */
 const VOID_ELEMENTS = new Set([
