@@ -86,4 +86,6 @@ export interface Story {
   members: StoryMember[];
   /** How many members it has in all. */
   size: number;
+  /** Its latest member's publication: the story's date. */
+  latest: number;
 }

@@ -36,7 +36,7 @@ function memberList(story: Story, describe: (id: string) => SourceInfo): string 
 /** The feed entry of a story; `story` names every member as related. */
 export function storyItem(story: Story, describe: (id: string) => SourceInfo): FeedItem {
   const first = story.members[0]!;
-  const latest = Math.max(...story.members.map((m) => m.published));
+  const latest = story.latest;
   const outlets = [...new Set(story.members.map((m) => describe(m.source).title))];
   return {
     id: storyEntryId(story.id),

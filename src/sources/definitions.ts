@@ -22,6 +22,13 @@ export interface SourceDefinition {
 
 const SOURCE_ID = /^[a-z0-9][a-z0-9-]{0,40}$/;
 
+/**
+ * Path segments the site gives another meaning (src/render/sitePaths.ts): `/all/` would be the
+ * merged stream's, `/stories/` is the stories feeds' (issue #15), `/archive/` and `/articles/`
+ * are pages'. A source of that id would be unreachable or shadow them.
+ */
+export const RESERVED_SOURCE_IDS: readonly string[] = ['all', 'archive', 'articles', 'stories'];
+
 /** A field that must be there, with the one message for missing or wrong. */
 function field<T extends z.ZodTypeAny>(make: (error: { required_error: string; invalid_type_error: string }) => T, message: string): T {
   return make({ required_error: message, invalid_type_error: message });
@@ -70,6 +77,7 @@ function checked<T>(file: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, v
 export function parseSourceDefinition(file: string, text: string): SourceDefinition {
   const id = (file.split('/').pop() ?? file).replace(/\.json$/, '');
   if (!SOURCE_ID.test(id)) throw new SourceDefinitionError(file, `file name must be a source id (lower-case letters, digits, -), not ${JSON.stringify(id)}`);
+  if (RESERVED_SOURCE_IDS.includes(id)) throw new SourceDefinitionError(file, `${JSON.stringify(id)} is a path of the site's own (${RESERVED_SOURCE_IDS.join(', ')}); name the file differently`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -106,6 +106,7 @@ export interface StoryMemberRow {
   of: string;
   story: string;
   size: number | string;
+  latest: number | string;
   id: string;
   url: string;
   title: string;
@@ -121,7 +122,7 @@ export function storiesFromRows(rows: readonly StoryMemberRow[]): Map<string, St
   for (const r of rows) {
     let story = stories.get(r.story);
     if (!story) {
-      story = { id: r.story, members: [], size: Number(r.size) };
+      story = { id: r.story, members: [], size: Number(r.size), latest: Number(r.latest) };
       stories.set(r.story, story);
     }
     // A story asked for by several of its members lists each member once.

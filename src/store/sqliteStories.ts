@@ -10,7 +10,7 @@ const REGROUP_BATCH = 500;
 type Grouped = Pick<Article, 'id' | 'title' | 'contentHtml' | 'published' | 'source'>;
 
 /** A story's first members, oldest first, by the story_members_story index. */
-const MEMBERS = `SELECT ? AS of, m.story, s.members AS size, a.id, a.url, a.title, a.source, a.language, a.published
+const MEMBERS = `SELECT ? AS of, m.story, s.members AS size, s.latest, a.id, a.url, a.title, a.source, a.language, a.published
   FROM story_members m JOIN stories s ON s.id = m.story JOIN articles a ON a.arrival = m.arrival
   WHERE m.story = ? ORDER BY m.published, m.arrival LIMIT ?`;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SourceDefinitionError } from '../../src/errors.js';
-import { parseSourceDefinition } from '../../src/sources/definitions.js';
+import { articlePath, MERGED_KEY, STORIES_KEY } from '../../src/render/sitePaths.js';
+import { parseSourceDefinition, RESERVED_SOURCE_IDS } from '../../src/sources/definitions.js';
 
 /** feeds/<id>.json, checked by its zod schema: each fault named with the file and the field. */
 
@@ -17,6 +18,15 @@ function fault(definition: unknown, file = 'feeds/voa.json'): string {
 }
 
 describe('parseSourceDefinition', () => {
+  it.each(RESERVED_SOURCE_IDS)('refuses the id %s, a path of the site\'s own, naming the file', (id) => {
+    expect(fault(GOOD, `feeds/${id}.json`)).toMatch(new RegExp(`feeds/${id}\\.json.*is a path of the site's own`));
+  });
+
+  it('reserves every fixed first segment of the site\'s paths', () => {
+    for (const key of [MERGED_KEY, STORIES_KEY]) expect(RESERVED_SOURCE_IDS).toContain(key);
+    for (const path of ['/archive/1/feed.xml', articlePath('0000000000000000')]) expect(RESERVED_SOURCE_IDS).toContain(path.split('/')[1]);
+  });
+
   it('reads a definition: trimmed title, name from the id, URLs as WHATWG writes them, fullText off', () => {
     expect(parseSourceDefinition('feeds/voa.json', JSON.stringify({ ...GOOD, feeds: ['HTTPS://Example.org'] }))).toEqual({
       id: 'voa', name: 'VOA', title: '美国之音中文网', url: 'https://www.voachinese.com/', feeds: ['https://example.org/'], language: 'zh-Hans', fullText: false,
