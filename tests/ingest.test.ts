@@ -13,7 +13,8 @@ import { SourceRegistry } from '../src/sources/registry.js';
 import { openStore, SQLITE_FILE } from '../src/store/open.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { Store } from '../src/store/store.js';
-import { removeDir, ROOT, tempDir } from './live/support.js';
+import { ROOT } from './support/paths.js';
+import { removeDir, tempDir } from './support/tempDir.js';
 
 /** The one way in (src/ingest.ts): dedupe, normalisation errors, numbering, and nothing half-stored. */
 

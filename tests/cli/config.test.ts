@@ -1,23 +1,20 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPTIONS, parseConfig, usage } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { checkFolders } from '../../src/folders.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { runCli } from '../support/processes.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
 
 let dir: string;
 let file: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'feedrelay-config-'));
+  dir = await tempDir('config');
   file = join(dir, 'a-file.txt');
   await writeFile(file, 'not a folder');
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => removeDir(dir));
 
 describe('flags and variables', () => {
   it.each([
@@ -119,17 +116,6 @@ describe('folders named in the configuration', () => {
 });
 
 describe('the CLI given a bad value (issue #12)', () => {
-  function run(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      let stdout = '';
-      child.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));
-      child.stdout.on('data', (c: Buffer) => void (stdout += c.toString()));
-      child.on('exit', (code, signal) => resolve({ code, signal, stderr, stdout }));
-    });
-  }
-
   it.concurrent.each([
     ['serve', ['--cron', '*/0 * * * *'], '--cron: "*/0 * * * *" is not a cron expression'],
     ['serve', ['--log-level', 'loud'], '--log-level: expected one of'],
@@ -141,7 +127,7 @@ describe('the CLI given a bad value (issue #12)', () => {
     ['build', ['--out', 'package.json', '--base-url', 'https://feeds.example.org'], '--out: "package.json" is a file, not a folder'],
     ['refresh', ['--feeds', 'README.md'], '--feeds: "README.md" is a file, not a folder'],
   ])('%s %j exits 2 with one line naming it', async (command, args, message) => {
-    const r = await run([command, ...args]);
+    const r = await runCli([command, ...args]);
     expect({ code: r.code, signal: r.signal }).toEqual({ code: 2, signal: null });
     expect(r.stderr.startsWith(`feedrelay: ${message}`), r.stderr).toBe(true);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);

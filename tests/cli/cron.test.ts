@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCron } from '../../src/cronExpression.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { finished, spawnTsx } from '../support/processes.js';
 
 describe('cron expressions, read before node-cron sees them', () => {
   it.each([
@@ -56,14 +54,8 @@ describe('cron expressions, read before node-cron sees them', () => {
   });
 
   it('agrees with node-cron on every expression it accepts, and never lets through one that crashes it (fast-check, in a child process)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/cli/cronProperty.child.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => void (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      child.on('exit', (code, signal) => resolve({ code, signal }));
-    });
+    const { code, signal, stdout, stderr } = await finished(spawnTsx([fileURLToPath(new URL('./cronProperty.child.ts', import.meta.url))]));
+    const exit = { code, signal };
     // A crash inside node-cron ends the child with 133 or a signal; a failed property with 1.
     expect({ ...exit, stderr: stderr.slice(0, 4000) }).toEqual({ code: 0, signal: null, stderr: '' });
     const summary = JSON.parse(stdout) as { accepted: number; refused: number; matches: number };

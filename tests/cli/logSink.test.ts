@@ -1,9 +1,8 @@
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_SINK_POLICY, LogSink } from '../../src/logSink.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
 
 type Callback = (err: NodeJS.ErrnoException | null, written: number) => void;
 
@@ -32,9 +31,9 @@ function scripted(outcomes: ((buffer: Buffer) => Outcome)[]) {
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'feedrelay-sink-'));
+  dir = await tempDir('sink');
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => removeDir(dir));
 
 describe('the log sink', () => {
   it('writes every line, in order, to its file descriptor', async () => {

@@ -4,7 +4,9 @@ import { renderArticlePage } from '../../src/render/articlePage.js';
 import { readerTime } from '../../src/render/htmlPage.js';
 import type { FeedPublisher } from '../../src/render/publisher.js';
 import type { Store } from '../../src/store/store.js';
-import { makeArticle, makePublisher, request, startServer, storeOf, type TestServer } from './support.js';
+import { makeArticle, makePublisher, storeOf } from '../support/articles.js';
+import { type RunningServer, startServer } from '../support/servers.js';
+import { request } from '../support/http.js';
 
 /** `/articles/<id>.html`: the article's cleaned full text on a page of ours (issue #12). */
 
@@ -19,7 +21,7 @@ const imageInBody = makeArticle(10, {
 
 let store: Store;
 let publisher: FeedPublisher;
-let server: TestServer;
+let server: RunningServer;
 beforeAll(async () => {
   store = await storeOf([...Array.from({ length: 6 }, (_, i) => makeArticle(i)), withImage, imageInBody]);
   publisher = makePublisher(store);

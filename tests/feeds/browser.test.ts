@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
 import type { Store } from '../../src/store/store.js';
 import { canRun, CHECKS } from '../support/checks.js';
-import { makeArticle, makePublisher, REPO, startServer, storeOf, type TestServer } from './support.js';
+import { ROOT } from '../support/paths.js';
+import { makeArticle, makePublisher, storeOf } from '../support/articles.js';
+import { type RunningServer, startServer } from '../support/servers.js';
 
 /**
  * The index page and an article page as readers see them: Chromium with a CJK font, at desktop
@@ -14,7 +16,7 @@ import { makeArticle, makePublisher, REPO, startServer, storeOf, type TestServer
  */
 
 const CHROMIUM = '/usr/bin/chromium';
-const OUTPUT = join(REPO, 'test-output');
+const OUTPUT = join(ROOT, 'test-output');
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 375, height: 740 };
 /** Apple HIG and WCAG 2.5.5: a tap target of at least 44 by 44 CSS pixels. */
@@ -62,7 +64,7 @@ function article(i: number): Article {
 
 describe.runIf(ready)('index page in Chromium', () => {
   let store: Store;
-  let server: TestServer;
+  let server: RunningServer;
   let browser: Browser;
   const external: string[] = [];
 

@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite, fileForPath } from '../../src/build.js';
@@ -9,7 +7,11 @@ import { silentLog } from '../../src/log.js';
 import type { FeedPublisher } from '../../src/render/publisher.js';
 import { createService } from '../../src/service.js';
 import type { Store } from '../../src/store/store.js';
-import { makeArticle, makePublisher, makeStore, REPO, request, startServer, type TestServer } from './support.js';
+import { makeArticle, makePublisher, makeStore } from '../support/articles.js';
+import { type RunningServer, startServer } from '../support/servers.js';
+import { request } from '../support/http.js';
+import { runCli } from '../support/processes.js';
+import { tempDir } from '../support/tempDir.js';
 
 const BASE = 'https://feeds.example.org/relay';
 
@@ -17,13 +19,13 @@ describe('static build', () => {
   let out: string;
   let store: Store;
   let publisher: FeedPublisher;
-  let server: TestServer;
+  let server: RunningServer;
   let paths: string[];
 
   beforeAll(async () => {
     store = await makeStore(120);
     publisher = makePublisher(store);
-    out = await mkdtemp(join(tmpdir(), 'feedrelay-build-'));
+    out = await tempDir('build');
     paths = (await buildSite(publisher, out, BASE)).map((f) => f.path);
     server = await startServer(publisher, { baseUrl: BASE });
   });
@@ -76,19 +78,14 @@ describe('static build', () => {
 
 describe('npm run build', () => {
   const cli = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli.ts'), 'build', ...args], {
-      cwd: REPO,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    });
+    runCli(['build', ...args], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env } });
 
   it('builds the seed archive into --out, the same bytes as the service renders', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'feedrelay-cli-build-'));
-    const data = await mkdtemp(join(tmpdir(), 'feedrelay-cli-data-'));
-    const r = cli(['--out', out, '--data', data, '--base-url', 'https://relay.example']);
+    const out = await tempDir('cli-build');
+    const data = await tempDir('cli-data');
+    const r = await cli(['--out', out, '--data', data, '--base-url', 'https://relay.example']);
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     const config = parseConfig(['--data', data, '--base-url', 'https://relay.example'], {});
     // A static site has no /websub: build announces no built-in hub, so neither does this service.
     const service = await createService(config, silentLog, { builtInHub: false });
@@ -105,9 +102,9 @@ describe('npm run build', () => {
   }, 90_000);
 
   it('refuses to build without a base URL, saying which option is missing', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'feedrelay-cli-build-'));
-    const r = cli(['--out', out], { FEEDRELAY_BASE_URL: '' });
-    expect(r.status).toBe(2);
+    const out = await tempDir('cli-build');
+    const r = await cli(['--out', out], { FEEDRELAY_BASE_URL: '' });
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--base-url \(FEEDRELAY_BASE_URL\) is required/);
   }, 90_000);
 });

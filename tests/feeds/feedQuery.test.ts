@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestParameterError } from '../../src/errors.js';
 import { filterQuery, parseFeedFilter } from '../../src/render/feedQuery.js';
 import type { Store } from '../../src/store/store.js';
-import { makeArticle, storeOf } from './support.js';
+import { makeArticle, storeOf } from '../support/articles.js';
 
 describe('feed query parameters', () => {
   const good: [string, object][] = [

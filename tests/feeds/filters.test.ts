@@ -2,10 +2,12 @@ import { parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
 import type { Store } from '../../src/store/store.js';
-import { makeArticle, makePublisher, makeStore, request, startServer, type TestServer } from './support.js';
+import { makeArticle, makePublisher, makeStore } from '../support/articles.js';
+import { type RunningServer, startServer } from '../support/servers.js';
+import { request } from '../support/http.js';
 
 let store: Store;
-let server: TestServer;
+let server: RunningServer;
 const articles: Article[] = Array.from({ length: 120 }, (_, i) => makeArticle(i));
 const newestFirst = [...articles].reverse();
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, GOLDEN, goldenPublisher, ORIGIN } from './golden.js';
+import { ORIGIN } from '../support/articles.js';
+import { FIXTURES, GOLDEN, goldenPublisher } from '../support/golden.js';
 
 describe('published documents match the fixtures', () => {
   let golden: Awaited<ReturnType<typeof goldenPublisher>>;

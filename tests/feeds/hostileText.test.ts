@@ -4,7 +4,7 @@ import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
 import { renderIndexPage } from '../../src/render/indexPage.js';
 import { stripNonXmlChars } from '../../src/render/xml.js';
-import { makeArticle, makePublisher, storeOf } from './support.js';
+import { makeArticle, makePublisher, storeOf } from '../support/articles.js';
 
 /** Text built from the pieces that break feeds, mixed with any code unit at all. */
 const hostile = fc.string({

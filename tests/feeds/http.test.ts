@@ -1,6 +1,5 @@
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
-import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,11 +7,14 @@ import { FeedPublisher } from '../../src/render/publisher.js';
 import { loadSourceDefinitions } from '../../src/sources/definitions.js';
 import { SourceRegistry } from '../../src/sources/registry.js';
 import type { Store } from '../../src/store/store.js';
-import { makeArticle, makePublisher, makeStore, NOW, request, startServer, type TestServer } from './support.js';
+import { makeArticle, makePublisher, makeStore, NOW } from '../support/articles.js';
+import { type RunningServer, startServer } from '../support/servers.js';
+import { request } from '../support/http.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
 
 let store: Store;
 let publisher: FeedPublisher;
-let server: TestServer;
+let server: RunningServer;
 
 beforeAll(async () => {
   store = await makeStore(60);
@@ -57,7 +59,7 @@ describe('feed responses', () => {
   });
 
   it('dates /opml.xml by its newest source definition file, and answers If-Modified-Since with 304', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'feedrelay-opml-'));
+    const dir = await tempDir('opml');
     try {
       const definition = (title: string) => JSON.stringify({ title, url: 'https://www.dw.com/zh/', feeds: [], language: 'zh-Hans' });
       await writeFile(join(dir, 'dw.json'), definition('德国之声中文网'));
@@ -79,7 +81,7 @@ describe('feed responses', () => {
         await opmlStore.close();
       }
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await removeDir(dir);
     }
   });
 
@@ -293,7 +295,7 @@ describe('parameters a document does not take', () => {
 });
 
 describe('self links', () => {
-  const selfOf = async (s: TestServer, path: string, headers: Record<string, string> = {}) => {
+  const selfOf = async (s: RunningServer, path: string, headers: Record<string, string> = {}) => {
     const res = await request(`${s.url}${path}`, { headers });
     return {
       rss: parseRssFeed(res.body.toString()).atom?.links?.find((l) => l.rel === 'self')?.href,

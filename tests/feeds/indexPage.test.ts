@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
 import { readerTime } from '../../src/render/htmlPage.js';
 import type { Store } from '../../src/store/store.js';
-import { makeArticle, makePublisher, makeStore, request, startServer, type TestServer } from './support.js';
+import { makeArticle, makePublisher, makeStore } from '../support/articles.js';
+import { type RunningServer, startServer } from '../support/servers.js';
+import { request } from '../support/http.js';
 
 let store: Store;
-let server: TestServer;
+let server: RunningServer;
 let html: string;
 let headers: Record<string, unknown>;
 let document: Document;

@@ -2,7 +2,9 @@ import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARCHIVE_PAGE_SIZE } from '../../src/render/archive.js';
 import type { Store } from '../../src/store/store.js';
-import { makeArticle, makePublisher, makeStore, request, START, startServer, storeOf, type TestServer } from './support.js';
+import { makeArticle, makePublisher, makeStore, START, storeOf } from '../support/articles.js';
+import { type RunningServer, startServer } from '../support/servers.js';
+import { request } from '../support/http.js';
 
 const ORIGIN = 'https://feeds.example.org';
 const TAG = 'tag:feedrelay,2024:';
@@ -57,7 +59,7 @@ async function walk(base: string, path: string, read: (body: string) => Page): P
 
 describe('walking back the whole archive', () => {
   let store: Store;
-  let server: TestServer;
+  let server: RunningServer;
   const all = Array.from({ length: 120 }, (_, i) => makeArticle(i).id);
 
   beforeAll(async () => {

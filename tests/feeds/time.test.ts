@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LATEST_WRITABLE, PLAUSIBLE_FROM, plausibleArticle, plausibleTime } from '../../src/render/time.js';
-import { makeArticle } from './support.js';
+import { makeArticle } from '../support/articles.js';
 
 const NOW = Date.UTC(2025, 5, 1);
 

@@ -7,7 +7,9 @@ import type { FeedPublisher } from '../../src/render/publisher.js';
 import { PLAUSIBLE_FROM } from '../../src/render/time.js';
 import { stripNonXmlChars } from '../../src/render/xml.js';
 import type { Store } from '../../src/store/store.js';
-import { ATOM_RNC, hasJing, hasXmllint, makePublisher, makeStore, nastyArticles, NOW, runTool, textlessArticle, writeTemp } from './support.js';
+import { makePublisher, makeStore, nastyArticles, NOW, textlessArticle } from '../support/articles.js';
+import { writeTemp } from '../support/tempDir.js';
+import { ATOM_RNC, hasJing, hasXmllint, runTool } from '../support/validators.js';
 
 const ORIGIN = 'https://feeds.example.org';
 /** Filtered and limited variants, beside every path the site publishes. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UrlError } from '../../src/errors.js';
 import { canonicalUrl, TRACKING_PARAMS } from '../../src/normalize/canonicalUrl.js';
-import { anyText, RUNS } from './arbitraries.js';
+import { anyText, RUNS } from '../support/arbitraries.js';
 
 /** canonicalUrl's result, or the error it threw. */
 function attempt(input: string): string | Error {

@@ -1,7 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +9,8 @@ import { renderJsonFeed } from '../../src/render/jsonFeed.js';
 import { renderRss } from '../../src/render/rss.js';
 import { stripNonXmlChars } from '../../src/render/xml.js';
 import type { SourceInfo } from '../../src/sources/registry.js';
-import { canRun, CHECKS } from '../support/checks.js';
-import { anyText, RUNS, tagSoup } from './arbitraries.js';
+import { hasXmllint, xmllintDocuments } from '../support/validators.js';
+import { anyText, RUNS, tagSoup } from '../support/arbitraries.js';
 
 /** Every instant a JavaScript Date can hold (ECMA-262 §21.4.1.1), edges included. */
 const DATE_LIMIT = 8.64e15;
@@ -109,22 +105,12 @@ function wellFormed(xml: string): void {
   expect(lexicalProblems(xml)).toEqual([]);
 }
 
-const xmllint = canRun(CHECKS.xmllint);
+const xmllint = hasXmllint();
 
 /** Every document one property produced, read by libxml2 in one run; '' when all are well-formed. */
 function xmllintErrors(documents: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'feedrelay-render-'));
-  try {
-    const files = documents.map((xml, i) => {
-      const file = join(dir, `${i}.xml`);
-      writeFileSync(file, xml);
-      return file;
-    });
-    const result = spawnSync('xmllint', ['--noout', ...files], { encoding: 'utf8' });
-    return result.status === 0 ? result.stderr : `exit ${result.status}: ${result.stderr.slice(0, 2000)}`;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const result = xmllintDocuments(documents.map((xml, i) => [`${i}.xml`, xml] as const));
+  return result.status === 0 ? result.output : `exit ${result.status}: ${result.output.slice(0, 2000)}`;
 }
 
 describe('renderers: properties over arbitrary articles and views', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { ALLOWED_ATTRIBUTES, ALLOWED_SCHEMES, ALLOWED_TAGS, LINK_REL, sanitizeHtml, toPlainText } from '../../src/normalize/sanitize.js';
-import { anyText, RUNS, tagSoup } from './arbitraries.js';
+import { anyText, RUNS, tagSoup } from '../support/arbitraries.js';
 
 const html = fc.oneof(tagSoup, anyText(200));
 

@@ -5,7 +5,7 @@ import { LINK_REL, safeUrl, sanitizeHtml, toPlainText } from '../../src/normaliz
 import { titleText } from '../../src/normalize/title.js';
 import { silentLog } from '../../src/log.js';
 import { SourceRegistry } from '../../src/sources/registry.js';
-import { sanitizeFixtures, XSS_VECTORS } from './vectors.js';
+import { sanitizeFixtures, XSS_VECTORS } from '../support/xssVectors.js';
 
 const sanitize = (html: string): string => sanitizeHtml(html);
 

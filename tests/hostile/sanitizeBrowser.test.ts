@@ -2,7 +2,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOWED_ATTRIBUTES, ALLOWED_SCHEMES, ALLOWED_TAGS, LINK_REL, sanitizeHtml } from '../../src/normalize/sanitize.js';
 import { canRun, CHECKS } from '../support/checks.js';
-import { sanitizeFixtures, XSS_VECTORS } from './vectors.js';
+import { sanitizeFixtures, XSS_VECTORS } from '../support/xssVectors.js';
 
 /** Debian's chromium, which .ci/run installs; without it this file is skipped. */
 const CHROMIUM = '/usr/bin/chromium';

@@ -9,7 +9,7 @@ import { sanitizeHtml } from '../../src/normalize/sanitize.js';
 import { plainText } from '../../src/normalize/title.js';
 import { formatSeedFile, parseSeedFile } from '../../src/parse/seedFile.js';
 import { SourceRegistry } from '../../src/sources/registry.js';
-import { anyText, RUNS, tagSoup } from './arbitraries.js';
+import { anyText, RUNS, tagSoup } from '../support/arbitraries.js';
 
 const ARCHIVED_MIN = Date.UTC(1990, 0, 1);
 const ARCHIVED_MAX = Date.UTC(2100, 0, 1);

@@ -1,32 +1,29 @@
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { exportArchive } from '../../src/interchange/exportArchive.js';
 import { silentLog } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
 import { SQLITE_FILE } from '../../src/store/open.js';
-import { tempDir } from '../support/tempDir.js';
+import { FEEDS_DIR as FEEDS, SEEDS_DIR as SEEDS } from '../support/paths.js';
+import { runCli, type Finished } from '../support/processes.js';
+import { SEED_IDS } from '../support/seeds.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
 
 /** The seed format stays the interchange (issue #10): export, import, and an earlier release's data folder. */
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SEEDS = join(ROOT, 'seeds');
-const FEEDS = join(ROOT, 'feeds');
-const SEED_IDS = ['19ed2a19392a531b', '6cbfbc67556956b9', '9eeed609b1b25c46', '928a0529e87cd9d7', '26a5a58398092db1'];
-
 const services: Service[] = [];
-const dirs: { remove(): Promise<void> }[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
   for (const s of services.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) await d.remove();
+  for (const d of dirs.splice(0)) await removeDir(d);
 });
 
 async function temp(): Promise<string> {
-  const dir = await tempDir('feedrelay-interchange-');
+  const dir = await tempDir('interchange');
   dirs.push(dir);
-  return dir.path;
+  return dir;
 }
 
 async function start(seeds: string, data: string): Promise<Service> {
@@ -128,17 +125,7 @@ describe('an earlier release\'s data folder', () => {
 });
 
 describe('npm run export and npm run import', () => {
-  const cli = join(ROOT, 'src/cli.ts');
-  const run = async (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> => {
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    return { code, stdout, stderr };
-  };
+  const run = (args: string[]): Promise<Finished> => runCli(args, { env: { ...process.env, LOG_LEVEL: 'silent' } });
 
   it('export writes the store to --out and import takes a folder into another store', async () => {
     const out = join(await temp(), 'export');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFeedBody } from '../../src/fetch/charset.js';
-import { fixtureBytes } from './support.js';
+import { fixtureBytes } from '../support/paths.js';
 
 const gbk中文 = [0xd6, 0xd0, 0xce, 0xc4];
 const big5中文 = [0xa4, 0xa4, 0xa4, 0xe5];
@@ -34,13 +34,13 @@ describe('decodeFeedBody: Chinese legacy charsets', () => {
   });
 
   it('reads a GBK-only character (镕) in a feed that declares gb2312', async () => {
-    const { text, charset } = decodeFeedBody(await fixtureBytes('gbk.xml'), 'text/xml');
+    const { text, charset } = decodeFeedBody(await fixtureBytes('live', 'gbk.xml'), 'text/xml');
     expect(charset).toBe('gb18030');
     expect(text).toContain('<title>朱镕基回忆录再版 “国务院总理”一章增补</title>');
   });
 
   it('reads Big5 Traditional Chinese exactly', async () => {
-    const { text } = decodeFeedBody(await fixtureBytes('big5.xml'), 'application/rss+xml; charset=big5');
+    const { text } = decodeFeedBody(await fixtureBytes('live', 'big5.xml'), 'application/rss+xml; charset=big5');
     expect(text).toContain('<title>颱風康芮登陸臺灣　全臺停班停課</title>');
     expect(text).not.toContain('\ufffd');
   });

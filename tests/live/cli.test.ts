@@ -1,37 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import {
-  fixtureBytes, liveArgs, liveDirs, outletDefinitions, removeLiveDirs, ROOT, serveBytes, serveHang, serveStatus, startFixtureServer,
-  writeDefinitions, type FixtureServer, type LiveDirs,
-} from './support.js';
+import { fixtureBytes } from '../support/paths.js';
+import { finished, spawnCli } from '../support/processes.js';
+import { type FixtureServer, serveBytes, serveHang, serveStatus, startFixtureServer } from '../support/upstream.js';
+import { liveArgs, liveDirs, type LiveDirs, outletDefinitions, removeLiveDirs, writeDefinitions } from '../support/live.js';
 
 /** `feedrelay refresh` as a process: its table, its exit code, and a SIGKILL in the middle of its writes. */
-
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function finished(child: ChildProcess, onStderr: (text: string) => void = () => undefined): Promise<Finished> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => void (stdout += c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => {
-    stderr += c.toString('utf8');
-    onStderr(stderr);
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 /** The store the CLI wrote in the data folder, opened by the test (after the CLI has created it). */
 async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
@@ -48,9 +27,9 @@ let dirs: LiveDirs;
 
 beforeEach(async () => {
   server = await startFixtureServer({
-    '/voa.xml': serveBytes(await fixtureBytes('voa.xml')),
-    '/rfi.xml': serveBytes(await fixtureBytes('rfi.xml')),
-    '/dw.xml': serveBytes(await fixtureBytes('dw.xml')),
+    '/voa.xml': serveBytes(await fixtureBytes('live', 'voa.xml')),
+    '/rfi.xml': serveBytes(await fixtureBytes('live', 'rfi.xml')),
+    '/dw.xml': serveBytes(await fixtureBytes('live', 'dw.xml')),
   });
   dirs = await liveDirs('cli');
 });
@@ -65,7 +44,7 @@ const CLI_TIMEOUT_MS = 60_000;
 describe('feedrelay refresh', { timeout: CLI_TIMEOUT_MS }, () => {
   it('prints a table of every feed and exits 0 when each answered 200', async () => {
     await writeDefinitions(dirs.feeds, outletDefinitions(server));
-    const run = await finished(cli(['refresh', ...liveArgs(dirs)]));
+    const run = await finished(spawnCli(['refresh', ...liveArgs(dirs)]));
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^SOURCE\s+RESULT\s+HTTP\s+SEEN\s+NEW\s+FEED\s+NOTE$/);
@@ -81,7 +60,7 @@ describe('feedrelay refresh', { timeout: CLI_TIMEOUT_MS }, () => {
   it('lists a definition it skipped as invalid, with the reason, and exits 1', async () => {
     await writeDefinitions(dirs.feeds, outletDefinitions(server));
     await writeFile(join(dirs.feeds, 'bbc.json'), '{"title": "BBC", "url": ');
-    const run = await finished(cli(['refresh', ...liveArgs(dirs)]));
+    const run = await finished(spawnCli(['refresh', ...liveArgs(dirs)]));
     expect(run.code).toBe(1);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines.filter((l) => / fetched /.test(l))).toHaveLength(3);
@@ -91,14 +70,14 @@ describe('feedrelay refresh', { timeout: CLI_TIMEOUT_MS }, () => {
   });
 
   it('exits 0 on a second run that gets 304s', async () => {
-    const body = await fixtureBytes('voa.xml');
+    const body = await fixtureBytes('live', 'voa.xml');
     server.route('/voa.xml', (req, res) => {
       if (req.headers['if-none-match'] === '"1"') res.writeHead(304).end();
       else res.writeHead(200, { ETag: '"1"' }).end(body);
     });
     await writeDefinitions(dirs.feeds, outletDefinitions(server).slice(0, 1).map((d) => ({ ...d, id: 'voa' })));
-    expect((await finished(cli(['refresh', ...liveArgs(dirs)]))).code).toBe(0);
-    const second = await finished(cli(['refresh', ...liveArgs(dirs)]));
+    expect((await finished(spawnCli(['refresh', ...liveArgs(dirs)]))).code).toBe(0);
+    const second = await finished(spawnCli(['refresh', ...liveArgs(dirs)]));
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/^voa\s+not-modified\s+304\s+0\s+0\s/m);
   });
@@ -106,7 +85,7 @@ describe('feedrelay refresh', { timeout: CLI_TIMEOUT_MS }, () => {
   it('exits 1 when a feed fails, naming it and its error, with the others stored', async () => {
     server.route('/rfi.xml', serveStatus(500));
     await writeDefinitions(dirs.feeds, outletDefinitions(server));
-    const run = await finished(cli(['refresh', ...liveArgs(dirs)]));
+    const run = await finished(spawnCli(['refresh', ...liveArgs(dirs)]));
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(new RegExp(`^rfi\\s+failed\\s+500\\s+-\\s+-\\s+${server.url('/rfi.xml')}\\s+HTTP 500; next try `, 'm'));
     expect(run.stdout).toContain('3 feed(s), 4 new article(s), 1 not refreshed');
@@ -164,7 +143,7 @@ describe('a refresh killed with SIGKILL while it writes', () => {
       { id: 'many', title: '很多', url: 'https://many.example.org/', feeds: [server.url('/many.xml')] },
       { id: 'slow', title: '很慢', url: 'https://slow.example.org/', feeds: [server.url('/slow.xml')] },
     ]);
-    const child = cli(['refresh', ...liveArgs(dirs, ['--fetch-timeout', '60'])]);
+    const child = spawnCli(['refresh', ...liveArgs(dirs, ['--fetch-timeout', '60'])]);
     let loaded = false;
     const exited = finished(child, (stderr) => void (loaded ||= stderr.includes('"archive loaded"')));
     await waitForWrites(10, child, () => loaded);
@@ -180,7 +159,7 @@ describe('a refresh killed with SIGKILL while it writes', () => {
     for (const article of before.values()) expect(article.title).toMatch(/^第\d+条新闻：测试原子写入$/);
 
     server.route('/slow.xml', serveBytes('<rss version="2.0"><channel><title>slow</title></channel></rss>'));
-    const again = await finished(cli(['refresh', ...liveArgs(dirs)]));
+    const again = await finished(spawnCli(['refresh', ...liveArgs(dirs)]));
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(new RegExp(`^many\\s+fetched\\s+200\\s+${MANY}\\s+${MANY - before.size}\\s`, 'm'));
 

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
-import {
-  fixtureBytes, liveConfig, liveDirs, manualClock, removeLiveDirs, serveBytes, serveHang, serveHuge, serveRedirect, serveStatus,
-  startFixtureServer, writeDefinitions, type Definition, type FixtureServer, type Handler, type LiveDirs,
-} from './support.js';
+import { fixtureBytes } from '../support/paths.js';
+import { manualClock } from '../support/clock.js';
+import { type FixtureServer, type Handler, serveBytes, serveHang, serveHuge, serveRedirect, serveStatus, startFixtureServer } from '../support/upstream.js';
+import { type Definition, liveConfig, liveDirs, type LiveDirs, removeLiveDirs, writeDefinitions } from '../support/live.js';
 
 /** One bad upstream never stops the others and never takes anything out of what is published. */
 
@@ -20,8 +20,8 @@ const clock = manualClock(T0);
 beforeEach(async () => {
   clock.set(T0);
   server = await startFixtureServer({
-    '/voa.xml': serveBytes(await fixtureBytes('voa.xml')),
-    '/dw.xml': serveBytes(await fixtureBytes('dw.xml')),
+    '/voa.xml': serveBytes(await fixtureBytes('live', 'voa.xml')),
+    '/dw.xml': serveBytes(await fixtureBytes('live', 'dw.xml')),
   });
   dirs = await liveDirs('failures');
   services = [];
@@ -133,7 +133,7 @@ describe('backoff and Retry-After', () => {
     }
     // random() = 0: half of 5, 10 and 20 minutes
     expect(delays).toEqual([2.5 * MIN, 5 * MIN, 10 * MIN]);
-    server.route('/bad.xml', serveBytes(await fixtureBytes('voa.xml')));
+    server.route('/bad.xml', serveBytes(await fixtureBytes('live', 'voa.xml')));
     await service.refresh({ live: true, ignoreBackoff: true });
     expect((await service.status()).sources[0]!.feeds[0]).toMatchObject({ failures: 0, nextRetry: null, lastError: null, httpStatus: 200 });
   });

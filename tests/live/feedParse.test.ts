@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FeedParseError } from '../../src/errors.js';
 import { decodeFeedBody } from '../../src/fetch/charset.js';
 import { parseFeed, type FeedContext } from '../../src/parse/feed.js';
-import { fixtureBytes, LIVE_FIXTURES } from './support.js';
+import { fixtureBytes, fixturePath } from '../support/paths.js';
 
 const ARCHIVED = Date.UTC(2024, 9, 31, 12);
 
@@ -28,8 +27,8 @@ interface Expected {
 
 describe('parseFeed: fixture pairs', () => {
   it.each(PAIRS)('reads $shape', async ({ name, url, source, contentType }) => {
-    const expected = JSON.parse(await readFile(join(LIVE_FIXTURES, `${name}.expected.json`), 'utf8')) as Expected;
-    const decoded = decodeFeedBody(await fixtureBytes(`${name}.xml`), contentType);
+    const expected = JSON.parse(await readFile(fixturePath('live', `${name}.expected.json`), 'utf8')) as Expected;
+    const decoded = decodeFeedBody(await fixtureBytes('live', `${name}.xml`), contentType);
     const parsed = parseFeed(decoded.text, { url, source, archived: ARCHIVED });
     expect(decoded.charset).toBe(expected.charset);
     expect({ format: parsed.format, title: parsed.title, skipped: parsed.skipped }).toEqual({

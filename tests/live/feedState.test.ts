@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FEED_STATE_FILE, FeedStates, readFeedStateFile } from '../../src/store/feedState.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { removeDir, tempDir } from './support.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
 
 let store: SqliteStore;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchError } from '../../src/errors.js';
 import { fetchFeed, FETCH_DEFAULTS, USER_AGENT, type FetchRequest } from '../../src/fetch/fetcher.js';
-import { serveBytes, serveHang, serveHuge, serveRedirect, serveStatus, startFixtureServer, type FixtureServer } from './support.js';
+import { type FixtureServer, serveBytes, serveHang, serveHuge, serveRedirect, serveStatus, startFixtureServer } from '../support/upstream.js';
 
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>';
 const MB = 1024 * 1024;

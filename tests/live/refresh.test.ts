@@ -6,10 +6,11 @@ import { exportArchive } from '../../src/interchange/exportArchive.js';
 import type { Article } from '../../src/model.js';
 import { canonicalUrl } from '../../src/normalize/canonicalUrl.js';
 import { createService, type Service } from '../../src/service.js';
-import {
-  fixtureBytes, liveConfig, liveDirs, manualClock, outletDefinitions, outletRoutes, removeLiveDirs, SEED_IDS, serveBytes,
-  startFixtureServer, writeDefinitions, type Definition, type FixtureServer, type LiveDirs,
-} from './support.js';
+import { fixtureBytes } from '../support/paths.js';
+import { SEED_IDS } from '../support/seeds.js';
+import { manualClock } from '../support/clock.js';
+import { type FixtureServer, serveBytes, startFixtureServer } from '../support/upstream.js';
+import { type Definition, liveConfig, liveDirs, type LiveDirs, outletDefinitions, outletRoutes, removeLiveDirs, writeDefinitions } from '../support/live.js';
 
 /** Live refresh through the whole service: fixture feeds on 127.0.0.1 → the store (SQLite in the data folder). */
 
@@ -24,9 +25,9 @@ beforeEach(async () => {
   clock.set(T0);
   server = await startFixtureServer({
     ...(await outletRoutes()),
-    '/atom.xml': serveBytes(await fixtureBytes('atom.xml'), { 'Content-Type': 'application/atom+xml' }),
-    '/gbk.xml': serveBytes(await fixtureBytes('gbk.xml'), { 'Content-Type': 'text/xml' }),
-    '/big5.xml': serveBytes(await fixtureBytes('big5.xml'), { 'Content-Type': 'application/rss+xml; charset=big5' }),
+    '/atom.xml': serveBytes(await fixtureBytes('live', 'atom.xml'), { 'Content-Type': 'application/atom+xml' }),
+    '/gbk.xml': serveBytes(await fixtureBytes('live', 'gbk.xml'), { 'Content-Type': 'text/xml' }),
+    '/big5.xml': serveBytes(await fixtureBytes('live', 'big5.xml'), { 'Content-Type': 'application/rss+xml; charset=big5' }),
   });
   dirs = await liveDirs('refresh');
   services = [];
@@ -154,7 +155,7 @@ describe('conditional GET', () => {
   const LAST_MODIFIED = 'Thu, 31 Oct 2024 02:00:00 GMT';
 
   beforeEach(async () => {
-    const body = await fixtureBytes('voa.xml');
+    const body = await fixtureBytes('live', 'voa.xml');
     server.route('/voa.xml', (req, res) => {
       if (req.headers['if-none-match'] === ETAG) res.writeHead(304, { ETag: ETAG }).end();
       else res.writeHead(200, { 'Content-Type': 'application/rss+xml', ETag: ETAG, 'Last-Modified': LAST_MODIFIED }).end(body);

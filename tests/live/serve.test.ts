@@ -1,12 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npmStart, stopNpm } from '../support/npmStart.js';
+import { fixtureBytes } from '../support/paths.js';
+import { SEED_IDS } from '../support/seeds.js';
+import { type FixtureServer, serveBytes, startFixtureServer } from '../support/upstream.js';
+import { liveArgs, liveDirs, type LiveDirs, outletDefinitions, removeLiveDirs, writeDefinitions } from '../support/live.js';
+import { npmStart, stopNpm } from '../support/processes.js';
 import type { StatusDocument } from '../../src/refresh/status.js';
-import {
-  fixtureBytes, liveArgs, liveDirs, outletDefinitions, removeLiveDirs, ROOT, SEED_IDS, serveBytes, startFixtureServer,
-  writeDefinitions, type FixtureServer, type LiveDirs,
-} from './support.js';
 
 /** `npm start -- --live --feeds <fixture dir>`: the seeds and the upstream's new articles, merged, in all three outputs. */
 
@@ -31,9 +31,9 @@ async function status(): Promise<StatusDocument> {
 
 beforeAll(async () => {
   upstream = await startFixtureServer({
-    '/voa.xml': serveBytes(await fixtureBytes('voa.xml')),
-    '/rfi.xml': serveBytes(await fixtureBytes('rfi.xml')),
-    '/dw.xml': serveBytes(await fixtureBytes('dw.xml')),
+    '/voa.xml': serveBytes(await fixtureBytes('live', 'voa.xml')),
+    '/rfi.xml': serveBytes(await fixtureBytes('live', 'rfi.xml')),
+    '/dw.xml': serveBytes(await fixtureBytes('live', 'dw.xml')),
   });
   dirs = await liveDirs('serve');
   await writeDefinitions(dirs.feeds, outletDefinitions(upstream));

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractArticle } from '../../src/fulltext/extract.js';
 import { silentLog } from '../../src/log.js';
@@ -8,10 +7,8 @@ import { toPlainText } from '../../src/normalize/sanitize.js';
 import { parseFeed } from '../../src/parse/feed.js';
 import { parseSeedFile } from '../../src/parse/seedFile.js';
 import { SourceRegistry } from '../../src/sources/registry.js';
-import {
-  articleFields, definition, expectedFeed, FEED_FIXTURES, FETCHED_AT, fixtureBytes, FULLTEXT_FIXTURE, onHost, parseFixture,
-  REAL_WORLD_FIXTURES,
-} from './fixtures.js';
+import { fixtureBytes, fixturePath, fixtureText } from '../support/paths.js';
+import { articleFields, definition, expectedFeed, FEED_FIXTURES, FETCHED_AT, FULLTEXT_FIXTURE, onHost, parseFixture } from '../support/realWorld.js';
 
 /** Issue #13, points 1–7: each fixture feed or page, decoded as served, becomes the expected articles. */
 
@@ -26,8 +23,8 @@ describe('feeds as the real world writes them', () => {
 
 describe('2. a seed title line is text unless it carries markup', () => {
   it('keeps every character of [5 < 6 and x<y ...](url)', async () => {
-    const expected = JSON.parse(await readFile(join(REAL_WORLD_FIXTURES, 'seed-title.expected.json'), 'utf8')) as Record<string, string>;
-    const bytes = await readFile(join(REAL_WORLD_FIXTURES, expected.file!));
+    const expected = JSON.parse(await readFile(fixturePath('realWorld', 'seed-title.expected.json'), 'utf8')) as Record<string, string>;
+    const bytes = await readFile(fixturePath('realWorld', expected.file!));
     const sources = new SourceRegistry([]);
     const draft = parseSeedFile(expected.file!, bytes);
     const source = sources.sourceIdFor(draft.url);
@@ -42,13 +39,13 @@ describe('7. DW pages: the outlet rule, else Readability', () => {
   const feedUrl = `${origin}/rss/${FULLTEXT_FIXTURE.feed}`;
 
   async function enriched(): Promise<{ rules: string[]; articles: ReturnType<typeof articleFields>[] }> {
-    const feed = parseFeed((await fixtureBytes(FULLTEXT_FIXTURE.feed)).toString('utf8'), { url: feedUrl, source: 'dw', archived: FETCHED_AT });
+    const feed = parseFeed((await fixtureBytes('realWorld', FULLTEXT_FIXTURE.feed)).toString('utf8'), { url: feedUrl, source: 'dw', archived: FETCHED_AT });
     const sources = new SourceRegistry([definition({ point: '', file: FULLTEXT_FIXTURE.feed, source: 'dw', headers: {} }, feedUrl)]);
     const rules: string[] = [];
     const articles = await Promise.all(feed.drafts.map(async (draft) => {
       const page = FULLTEXT_FIXTURE.pages[decodeURIComponent(new URL(draft.url).pathname)]!;
       // As the full-text stage does: the page must say at least what the feed's summary did.
-      const extracted = extractArticle((await fixtureBytes(page)).toString('utf8'), 'dw', Array.from(toPlainText(draft.html)).length);
+      const extracted = extractArticle((await fixtureBytes('realWorld', page)).toString('utf8'), 'dw', Array.from(toPlainText(draft.html)).length);
       if (!extracted) throw new Error(`nothing extracted from ${page}`);
       rules.push(extracted.rule);
       const sourced = { ...draft, source: 'dw', language: sources.describe('dw').language };
@@ -71,7 +68,7 @@ describe('7. DW pages: the outlet rule, else Readability', () => {
   });
 
   it('keeps the outlet rule where it finds the body', async () => {
-    const page = await readFile(new URL('../fixtures/fulltext/dw.html', import.meta.url), 'utf8');
+    const page = await fixtureText('fulltext', 'dw.html');
     expect(extractArticle(page, 'dw', 20)?.rule).toBe('outlet');
   });
 });

@@ -4,12 +4,12 @@ import { parseRssFeed } from 'feedsmith';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
 import { createService, type Service } from '../../src/service.js';
-import {
-  liveConfig, liveDirs, manualClock, recordingLog, removeLiveDirs, serveBytes, startFixtureServer, type FixtureServer, type LiveDirs,
-} from '../live/support.js';
-import {
-  articleFields, expectedFeed, FEED_FIXTURES, FETCHED_AT, fixtureBytes, FULLTEXT_FIXTURE, onHost, type FeedFixture,
-} from './fixtures.js';
+import { fixtureBytes } from '../support/paths.js';
+import { manualClock } from '../support/clock.js';
+import { recordingLog } from '../support/log.js';
+import { type FixtureServer, serveBytes, startFixtureServer } from '../support/upstream.js';
+import { liveConfig, liveDirs, type LiveDirs, removeLiveDirs } from '../support/live.js';
+import { articleFields, expectedFeed, FEED_FIXTURES, type FeedFixture, FETCHED_AT, FULLTEXT_FIXTURE, onHost } from '../support/realWorld.js';
 
 /**
  * Issue #13 through the live path: every fixture served from 127.0.0.1 with the headers its
@@ -24,11 +24,11 @@ const clock = manualClock(FETCHED_AT);
 beforeEach(async () => {
   clock.set(FETCHED_AT);
   server = await startFixtureServer();
-  for (const fixture of FEED_FIXTURES) server.route(`/${fixture.file}`, serveBytes(await fixtureBytes(fixture.file), fixture.headers));
-  server.route(`/${FULLTEXT_FIXTURE.feed}`, serveBytes(await fixtureBytes(FULLTEXT_FIXTURE.feed), FULLTEXT_FIXTURE.feedHeaders));
+  for (const fixture of FEED_FIXTURES) server.route(`/${fixture.file}`, serveBytes(await fixtureBytes('realWorld', fixture.file), fixture.headers));
+  server.route(`/${FULLTEXT_FIXTURE.feed}`, serveBytes(await fixtureBytes('realWorld', FULLTEXT_FIXTURE.feed), FULLTEXT_FIXTURE.feedHeaders));
   for (const [path, file] of Object.entries(FULLTEXT_FIXTURE.pages)) {
     // Routes are matched on the request's path, which carries the page's name percent-encoded.
-    server.route(new URL(path, server.origin).pathname, serveBytes(await fixtureBytes(file), FULLTEXT_FIXTURE.pageHeaders));
+    server.route(new URL(path, server.origin).pathname, serveBytes(await fixtureBytes('realWorld', file), FULLTEXT_FIXTURE.pageHeaders));
   }
   dirs = await liveDirs('real-world');
   services = [];

@@ -1,14 +1,14 @@
 import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/log.js';
 import type { Article } from '../../src/model.js';
 import { cleanArticleHtml } from '../../src/normalize/clean.js';
 import { createService, type Service } from '../../src/service.js';
-import { ATOM_RNC, hasJing, hasXmllint, runTool, writeTemp } from '../feeds/support.js';
-import { configFor, FEEDS_DIR, removeDir, tempDir } from '../seedArchive/support.js';
-import { REAL_WORLD_FIXTURES } from './fixtures.js';
+import { FEEDS_DIR, fixturePath } from '../support/paths.js';
+import { configFor } from '../support/seeds.js';
+import { removeDir, tempDir, writeTemp } from '../support/tempDir.js';
+import { ATOM_RNC, hasJing, hasXmllint, runTool } from '../support/validators.js';
 
 /**
  * Issue #13, point 8: real files of the archive (September 2023, copied byte for byte from the
@@ -16,7 +16,7 @@ import { REAL_WORLD_FIXTURES } from './fixtures.js';
  * line names its author. Expected: tests/fixtures/realWorld/archive.expected.json.
  */
 
-const ARCHIVE = join(REAL_WORLD_FIXTURES, 'archive');
+const ARCHIVE = fixturePath('realWorld', 'archive');
 const ORIGIN = 'https://feeds.example.org';
 
 interface Expected {
@@ -42,7 +42,7 @@ async function doc(path: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  expected = JSON.parse(await readFile(join(REAL_WORLD_FIXTURES, 'archive.expected.json'), 'utf8')) as Record<string, Expected>;
+  expected = JSON.parse(await readFile(fixturePath('realWorld', 'archive.expected.json'), 'utf8')) as Record<string, Expected>;
   dataDir = await tempDir('real-archive');
   service = await createService(configFor({ seeds: ARCHIVE, data: dataDir, feeds: FEEDS_DIR }), silentLog);
   await service.refresh();

@@ -9,8 +9,10 @@ import { parseAtomFeed, parseJsonFeed, parseOpml, parseRssFeed } from 'feedsmith
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedPublisher } from '../../src/render/publisher.js';
 import type { Store } from '../../src/store/store.js';
-import { ATOM_RNC, hasJing, hasXmllint, makeArticle, nastyArticles, runTool, writeTemp } from '../feeds/support.js';
-import { ORIGIN, publisherOver, seedArticles, storeWith } from './support.js';
+import { seedArticles } from '../support/seeds.js';
+import { makeArticle, nastyArticles, ORIGIN, publisherOver, storeOf } from '../support/articles.js';
+import { writeTemp } from '../support/tempDir.js';
+import { ATOM_RNC, hasJing, hasXmllint, runTool } from '../support/validators.js';
 
 const QUERIES = [
   'opencc=s2tw', 'opencc=t2s', 'opencc=s2hk', 'opencc=s2twp',
@@ -25,7 +27,7 @@ const documents = new Map<string, string>();
 
 beforeAll(async () => {
   const generated = Array.from({ length: 60 }, (_, i) => makeArticle(i));
-  store = await storeWith([...(await seedArticles()), ...generated, ...nastyArticles()]);
+  store = await storeOf([...(await seedArticles()), ...generated, ...nastyArticles()]);
   publisher = await publisherOver(store);
   for (const path of PATHS) {
     for (const query of QUERIES) {

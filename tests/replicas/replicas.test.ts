@@ -2,10 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFixtureServer, writeDefinitions, type FixtureServer } from '../live/support.js';
+import { databaseLink, type DatabaseLink } from '../support/databaseLink.js';
+import { startServe, stopServe, type Serving } from '../support/processes.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
+import { type FixtureServer, startFixtureServer } from '../support/upstream.js';
+import { writeDefinitions } from '../support/live.js';
 import { createTestDatabase, postgresTarget, POSTGRES_REQUIRED, requiredLine, TEST_DATABASE_URL, type TestDatabase } from '../support/postgres.js';
-import { tempDir } from '../support/tempDir.js';
-import { databaseLink, startReplica, stopReplica, type DatabaseLink, type Replica } from './support.js';
 
 /**
  * Three real `serve` processes on one PostgreSQL database (issue #11): one refresher at a time,
@@ -33,8 +35,8 @@ const fetches: number[] = [];
 let items = 3;
 let db: TestDatabase;
 let link: DatabaseLink;
-let work: { path: string; remove(): Promise<void> };
-const replicas: Replica[] = [];
+let work: string | undefined;
+const replicas: Serving[] = [];
 
 function rss(count: number): string {
   const entries = Array.from({ length: count }, (_, i) => `<item><title>副本测试第${i}条</title><link>https://www.voachinese.com/a/replica-${i}.html</link>`
@@ -42,10 +44,10 @@ function rss(count: number): string {
   return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title><link>https://www.voachinese.com/</link><description>d</description>${entries}</channel></rss>`;
 }
 
-const get = (r: Replica, path: string): Promise<Response> => fetch(`${r.url}${path}`, { headers: { 'accept-encoding': 'identity' } });
-const alive = (): Replica[] => replicas.filter((r) => r.child.exitCode === null && r.child.signalCode === null);
-const status = async (r: Replica): Promise<{ refresher: boolean; lastRefresh: unknown }> => (await get(r, '/status')).json() as Promise<{ refresher: boolean; lastRefresh: unknown }>;
-const titles = async (r: Replica): Promise<number> => ((await (await get(r, '/feed.json')).json()) as { items: unknown[] }).items.length;
+const get = (r: Serving, path: string): Promise<Response> => fetch(`${r.url}${path}`, { headers: { 'accept-encoding': 'identity' } });
+const alive = (): Serving[] => replicas.filter((r) => r.child.exitCode === null && r.child.signalCode === null);
+const status = async (r: Serving): Promise<{ refresher: boolean; lastRefresh: unknown }> => (await get(r, '/status')).json() as Promise<{ refresher: boolean; lastRefresh: unknown }>;
+const titles = async (r: Serving): Promise<number> => ((await (await get(r, '/feed.json')).json()) as { items: unknown[] }).items.length;
 
 describe.skipIf(skip)('replicas on one PostgreSQL database', () => {
   beforeAll(async () => {
@@ -58,17 +60,17 @@ describe.skipIf(skip)('replicas on one PostgreSQL database', () => {
     db = await createTestDatabase();
     const server = new URL(TEST_DATABASE_URL);
     link = await databaseLink(server.hostname, Number(server.port || 5432));
-    work = await tempDir('feedrelay-replicas-');
-    const feeds = join(work.path, 'feeds');
+    work = await tempDir('replicas');
+    const feeds = join(work, 'feeds');
     await writeDefinitions(feeds, [{ id: 'voa', title: '美国之音中文网', url: 'https://www.voachinese.com', feeds: [upstream.url('/feed.xml')] }]);
-    const seeds = join(work.path, 'seeds');
+    const seeds = join(work, 'seeds');
     await mkdir(seeds);
     const url = new URL(db.url);
     url.host = `127.0.0.1:${link.port}`;
     for (let i = 0; i < 3; i += 1) {
-      const data = join(work.path, `data-${i}`);
+      const data = join(work, `data-${i}`);
       await mkdir(data);
-      replicas.push(await startReplica(['--database', url.href, '--seeds', seeds, '--data', data, '--feeds', feeds, '--live', '--cron', CRON, '--fetch-timeout', '2',
+      replicas.push(await startServe(['--database', url.href, '--seeds', seeds, '--data', data, '--feeds', feeds, '--live', '--cron', CRON, '--fetch-timeout', '2',
         // Behind one load balancer, replicas state one public address in their self links.
         '--base-url', 'https://feeds.example.org'],
         { FEEDRELAY_ADMIN_TOKEN: TOKEN }));
@@ -76,11 +78,11 @@ describe.skipIf(skip)('replicas on one PostgreSQL database', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const r of replicas) await stopReplica(r, 'SIGKILL');
+    for (const r of replicas) await stopServe(r, 'SIGKILL');
     await link?.close();
     await upstream?.close();
     await db?.drop();
-    await work?.remove();
+    if (work) await removeDir(work);
   });
 
   it('runs the schedule in one replica at a time', async () => {
@@ -128,7 +130,7 @@ describe.skipIf(skip)('replicas on one PostgreSQL database', () => {
   it('hands the schedule to another replica within one cron period after SIGKILL of the holder', async () => {
     const states = await Promise.all(replicas.map(status));
     const holder = replicas[states.findIndex((s) => s.refresher)]!;
-    expect(await stopReplica(holder, 'SIGKILL')).toBe('SIGKILL');
+    expect(await stopServe(holder, 'SIGKILL')).toBe('SIGKILL');
     const killed = Date.now();
     const before = fetches.length;
     await expect.poll(() => fetches.length, { timeout: 3 * PERIOD_MS, interval: 50 }).toBeGreaterThan(before);
@@ -155,7 +157,7 @@ describe.skipIf(skip)('replicas on one PostgreSQL database', () => {
   }, 60_000);
 
   it('closes every connection on SIGTERM', async () => {
-    for (const r of alive()) expect(await stopReplica(r, 'SIGTERM')).toBe(0);
+    for (const r of alive()) expect(await stopServe(r, 'SIGTERM')).toBe(0);
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     try {

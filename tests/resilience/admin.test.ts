@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express from 'express';
@@ -9,8 +10,9 @@ import { canonicalUrl, urlHash } from '../../src/normalize/canonicalUrl.js';
 import { formatSeedFile, seedFileName } from '../../src/parse/seedFile.js';
 import { adminRouter, tokenMatches } from '../../src/serve/admin.js';
 import { createService, type Service } from '../../src/service.js';
-import { liveConfig, liveDirs, recordingLog, removeLiveDirs, writeDefinitions, type LiveDirs, type LogEntry } from '../live/support.js';
-import { serveService, type RunningServer } from './support.js';
+import { type LogEntry, recordingLog } from '../support/log.js';
+import { liveConfig, liveDirs, type LiveDirs, removeLiveDirs, writeDefinitions } from '../support/live.js';
+import { listenLocal, type RunningServer, serveService } from '../support/servers.js';
 
 /** Issue #5 point 4: POST /admin/refresh behind FEEDRELAY_ADMIN_TOKEN; no token, no admin routes. */
 
@@ -75,19 +77,13 @@ async function fakeAdmin(): Promise<{ url: string; calls: () => number; setRunni
     refreshing: () => running,
     log,
   }));
-  const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as import('node:net').AddressInfo;
+  const server = await listenLocal(createServer(app));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     calls: () => calls,
     setRunning: (v) => void (running = v),
     entries,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: server.close,
   };
 }
 

@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { liveArgs, liveDirs, removeLiveDirs, ROOT, writeDefinitions, type LiveDirs } from '../live/support.js';
+import { exitOf, spawnCli } from '../support/processes.js';
+import { liveArgs, liveDirs, type LiveDirs, removeLiveDirs, writeDefinitions } from '../support/live.js';
 
 /**
  * Issue #12 point 2: `npm start | head -3`, then Ctrl-C. Standard output is a pipe nobody reads
@@ -37,10 +38,7 @@ async function start(closeStdout: 'at once' | 'after the serving line'): Promise
   dirs = await liveDirs(`closed-pipe-${closeStdout.replace(/ /g, '-')}`);
   await writeDefinitions(dirs.feeds, []);
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', String(port), '--host', '127.0.0.1', ...liveArgs(dirs)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawnCli(['serve', '--port', String(port), '--host', '127.0.0.1', ...liveArgs(dirs)]);
   child = proc;
   let stderr = '';
   if (closeStdout === 'at once') proc.stdout!.destroy();
@@ -69,9 +67,7 @@ describe('serve with standard output closed', () => {
     // Logging into the closed pipe must not have stopped anything.
     for (let i = 0; i < 5; i += 1) expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/feed.xml`)).status).toBe(200);
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
-      child!.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
-    });
+    const exited = exitOf(child!);
     const sent = Date.now();
     child!.kill('SIGTERM');
     const hung = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), DEADLINE_MS + 3_000));

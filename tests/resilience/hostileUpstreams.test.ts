@@ -8,11 +8,13 @@ import { MAX_ELEMENT_DEPTH } from '../../src/parse/feedXml.js';
 import { MAX_NEW_ARTICLES_PER_FEED, type FeedResult } from '../../src/refresh/liveRefresh.js';
 import { createService, type Service } from '../../src/service.js';
 import { openStore } from '../../src/store/open.js';
-import {
-  liveConfig, liveDirs, manualClock, outletDefinitions, outletRoutes, recordingLog, removeDir, removeLiveDirs, serveBytes,
-  startFixtureServer, tempDir, writeDefinitions, type FixtureServer, type Handler, type LiveDirs, type LogEntry,
-} from '../live/support.js';
-import { allFileText, CONTROL_CHARS, fixtureText, readPublished, type Published } from './support.js';
+import { fixtureText } from '../support/paths.js';
+import { manualClock } from '../support/clock.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
+import { type LogEntry, recordingLog } from '../support/log.js';
+import { type FixtureServer, type Handler, serveBytes, startFixtureServer } from '../support/upstream.js';
+import { liveConfig, liveDirs, type LiveDirs, outletDefinitions, outletRoutes, removeLiveDirs, writeDefinitions } from '../support/live.js';
+import { allFileText, CONTROL_CHARS, type Published, readPublished } from '../support/published.js';
 
 /**
  * Issue #5 point 2: hostile upstreams. Each attack is served as VOA's feed on 127.0.0.1 after a
@@ -137,8 +139,8 @@ describe('hostile feed documents (fixture pairs)', () => {
     'dates', 'links', 'repeated-guids',
   ];
   it.each(cases)('%s', async (name) => {
-    const body = (await fixtureText(`${name}.xml`)).replaceAll('{{SECRET_FILE}}', secretFile);
-    const expected = JSON.parse((await fixtureText(`${name}.expected.json`)).replaceAll('{{ORIGIN}}', server.origin)) as Expected;
+    const body = (await fixtureText('resilience', `${name}.xml`)).replaceAll('{{SECRET_FILE}}', secretFile);
+    const expected = JSON.parse((await fixtureText('resilience', `${name}.expected.json`)).replaceAll('{{ORIGIN}}', server.origin)) as Expected;
     const result = await attack(serveBytes(body));
     expect(result.outcome).toBe(expected.outcome);
     if (expected.error) expect(result.state.lastError).toContain(expected.error);
@@ -161,7 +163,7 @@ describe('hostile feed documents (fixture pairs)', () => {
   });
 
   it.each(['xxe-internal-subset', 'xxe-parameter-entity', 'xxe-external-dtd'])('%s: the named file is read by no one', async (name) => {
-    const body = (await fixtureText(`${name}.xml`)).replaceAll('{{SECRET_FILE}}', secretFile);
+    const body = (await fixtureText('resilience', `${name}.xml`)).replaceAll('{{SECRET_FILE}}', secretFile);
     expect(body).toContain(secretFile);
     await attack(serveBytes(body));
     const published = await expectIntact();

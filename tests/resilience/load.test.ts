@@ -1,11 +1,13 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
-import { liveConfig, liveDirs, removeLiveDirs, startFixtureServer, writeDefinitions, type FixtureServer, type Handler, type LiveDirs } from '../live/support.js';
-import { serveService, type RunningServer } from './support.js';
+import { type FixtureServer, type Handler, startFixtureServer } from '../support/upstream.js';
+import { liveConfig, liveDirs, type LiveDirs, removeLiveDirs, writeDefinitions } from '../support/live.js';
+import { request } from '../support/http.js';
+import { type RunningServer, serveService } from '../support/servers.js';
 
 /**
  * Issue #5 point 6: while a refresh of 50 loopback sources runs, 200 concurrent clients get only
@@ -84,19 +86,6 @@ function bodyProblem(path: string, body: string): string | undefined {
   return /<\/(rss|feed|opml)>\s*$/.test(body) ? undefined : 'XML document cut short';
 }
 
-function get(agent: Agent, path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 describe(`${CLIENTS} clients during a refresh of ${SOURCES} sources`, () => {
   it('get only 200 or 304, every body complete and well-formed', async () => {
     const refresh = service.refresh({ live: true });
@@ -120,7 +109,7 @@ describe(`${CLIENTS} clients during a refresh of ${SOURCES} sources`, () => {
         const headers: Record<string, string> = compressed ? { 'Accept-Encoding': 'br, gzip' } : {};
         const known = etags.get(path);
         if (known) headers['If-None-Match'] = known;
-        const res = await get(agent, path, headers);
+        const res = await request(`${server.url}${path}`, { headers, agent });
         const etag = typeof res.headers.etag === 'string' ? res.headers.etag : undefined;
         const coding = res.headers['content-encoding'];
         answers.push({ path, status: res.status, etag, encoding: typeof coding === 'string' ? coding : undefined, duringRefresh: service.refreshing() });

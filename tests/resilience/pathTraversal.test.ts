@@ -5,8 +5,11 @@ import { isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createService, type Service } from '../../src/service.js';
 import { SQLITE_FILE } from '../../src/store/open.js';
-import { liveConfig, liveDirs, outletDefinitions, recordingLog, removeLiveDirs, ROOT, writeDefinitions, type LiveDirs } from '../live/support.js';
-import { rawRequest, serveService, type RunningServer } from './support.js';
+import { ROOT } from '../support/paths.js';
+import { recordingLog } from '../support/log.js';
+import { liveConfig, liveDirs, type LiveDirs, outletDefinitions, removeLiveDirs, writeDefinitions } from '../support/live.js';
+import { type RunningServer, serveService } from '../support/servers.js';
+import { rawRequest } from '../support/http.js';
 
 /**
  * Issue #5 point 4: no request reads a file outside what the server publishes. The server

@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createService, type Service } from '../../src/service.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import {
-  liveArgs, liveConfig, liveDirs, recordingLog, removeLiveDirs, ROOT, serveBytes, startFixtureServer, writeDefinitions,
-  type FixtureServer, type Handler, type LiveDirs,
-} from '../live/support.js';
+import { recordingLog } from '../support/log.js';
+import { startServe, type Serving } from '../support/processes.js';
+import { type FixtureServer, type Handler, serveBytes, startFixtureServer } from '../support/upstream.js';
+import { liveArgs, liveConfig, liveDirs, type LiveDirs, removeLiveDirs, writeDefinitions } from '../support/live.js';
 
 /**
  * Issue #5 point 5, end to end: `serve` in its own process gets SIGTERM or SIGINT while a
@@ -15,50 +14,9 @@ import {
  * committed article whole in the store, for a restart to read.
  */
 
-const START_TIMEOUT_MS = 30_000;
 /** What the issue allows from signal to exit. */
 const EXIT_WITHIN_MS = 10_000;
 const ITEMS = 400;
-
-interface Child {
-  process: ChildProcess;
-  port: number;
-  /** pino's lines so far. */
-  lines: { msg?: string; [key: string]: unknown }[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-/** `node --import tsx src/cli.ts serve ...`: the signal reaches our process itself, not npm's or tsx's. */
-function startServe(args: string[]): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Child['lines'] = [];
-  let stderr = '';
-  let buffered = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
-  });
-  child.stderr!.on('data', (c: Buffer) => void (stderr += c.toString('utf8')));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "serving" line in ${START_TIMEOUT_MS} ms; stderr: ${stderr}`)), START_TIMEOUT_MS);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const parts = buffered.split('\n');
-      buffered = parts.pop()!;
-      for (const line of parts.filter((l) => l.startsWith('{'))) {
-        const entry = JSON.parse(line) as Child['lines'][number] & { address?: { port?: number } };
-        lines.push(entry);
-        if (entry.msg === 'serving' && entry.address?.port) {
-          clearTimeout(timer);
-          resolve({ process: child, port: entry.address.port, lines, exited });
-        }
-      }
-    });
-    void exited.then(({ code }) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code} before serving; stderr: ${stderr}`));
-    });
-  });
-}
 
 function bigFeed(n: number): string {
   const items = Array.from({ length: n }, (_, i) =>
@@ -68,19 +26,19 @@ function bigFeed(n: number): string {
 
 let upstream: FixtureServer | undefined;
 let dirs: LiveDirs | undefined;
-let child: Child | undefined;
+let serving: Serving | undefined;
 /** Stores and services the test opened on the child's data folder, closed after it. */
 let opened: (Store | Service)[] = [];
 
 afterEach(async () => {
-  if (child && child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+  if (serving && serving.child.exitCode === null && serving.child.signalCode === null) serving.child.kill('SIGKILL');
   for (const o of opened) await o.close();
   opened = [];
   await upstream?.close();
   if (dirs) await removeLiveDirs(dirs);
   upstream = undefined;
   dirs = undefined;
-  child = undefined;
+  serving = undefined;
 });
 
 /** The store in the child's data folder, opened by the test (the child has created and migrated it before serving). */
@@ -105,17 +63,17 @@ describe('serve under a signal', () => {
       { id: 'hang', title: '挂起', url: 'https://hang.example.org/', feeds: [upstream.url('/hang.xml')] },
     ]);
     // the feed request deadline is far past the 10 s: only the shutdown can end the hung request in time
-    child = await startServe(['--live', '--port', '0', '--host', '127.0.0.1', ...liveArgs(dirs, ['--fetch-timeout', '60'])]);
+    serving = await startServe(['--live', ...liveArgs(dirs, ['--fetch-timeout', '60'])]);
     const store = await childStore();
     await expect.poll(() => store.count({ source: 'big' }), { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);
     await expect.poll(() => upstream!.requests.map((r) => r.path).sort()).toEqual(['/big.xml', '/hang.xml']);
 
     const sent = Date.now();
-    child.process.kill(signal);
-    const exit = await child.exited;
+    serving.child.kill(signal);
+    const exit = await serving.exited;
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
     expect(exit.at - sent).toBeLessThan(EXIT_WITHIN_MS);
-    expect(child.lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
+    expect(serving.lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
     expect(hangClosed).toBe(true);
 
     // nothing partial: every stored article whole, the feed states saved, no files beside the database
@@ -149,12 +107,12 @@ describe('serve under a signal', () => {
     upstream = await startFixtureServer({});
     dirs = await liveDirs('signal-idle');
     await writeDefinitions(dirs.feeds, []);
-    child = await startServe(['--port', '0', '--host', '127.0.0.1', ...liveArgs(dirs)]);
-    const health = await fetch(`http://127.0.0.1:${child.port}/healthz`);
+    serving = await startServe(liveArgs(dirs));
+    const health = await fetch(`http://127.0.0.1:${serving.port}/healthz`);
     expect(await health.text()).toBe('ok\n');
     const sent = Date.now();
-    child.process.kill('SIGTERM');
-    const exit = await child.exited;
+    serving.child.kill('SIGTERM');
+    const exit = await serving.exited;
     expect(exit.code).toBe(0);
     expect(exit.at - sent).toBeLessThan(EXIT_WITHIN_MS);
   }, 60_000);

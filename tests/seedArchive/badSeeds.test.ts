@@ -8,17 +8,9 @@ import { ArchiveDir, type ScanResult } from '../../src/sources/archiveDir.js';
 import type { SourceRegistry } from '../../src/sources/registry.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
-import {
-  copySeeds,
-  ERROR,
-  NEWEST_FIRST,
-  readSeed,
-  recordingLog,
-  removeDir,
-  sourceRegistry,
-  tempDir,
-  type LogEntry,
-} from './support.js';
+import { copySeeds, NEWEST_FIRST, readSeed, sourceRegistry } from '../support/seeds.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
+import { ERROR, type LogEntry, recordingLog } from '../support/log.js';
 
 const ARCHIVED = '<!--1730296744000-->';
 const LINK = '[标题](https://www.voachinese.com/a/test/1.html)';

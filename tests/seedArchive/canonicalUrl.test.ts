@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UrlError } from '../../src/errors.js';
 import { canonicalUrl, urlHash } from '../../src/normalize/canonicalUrl.js';
-import { articleFixture, SEED_FILES } from './support.js';
+import { articleFixture, SEED_FILES } from '../support/seeds.js';
 
 // The seeds' own URLs, as their link lines give them.
 const VOA = 'https://www.voachinese.com/a/china-russia-discuss-ukraine-crisis-beijing-reaffirms-strong-ties-20241030/7844510.html';

@@ -1,11 +1,12 @@
 import pkg from '../../package.json' with { type: 'json' };
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npmStart, stopNpm, type Started } from '../support/npmStart.js';
-import { copySeeds, FEEDS_DIR, NEWEST_FIRST, removeDir, ROOT, tempDir } from './support.js';
+import { FEEDS_DIR } from '../support/paths.js';
+import { copySeeds, NEWEST_FIRST } from '../support/seeds.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
+import { npmStart, runCli, type Started, stopNpm } from '../support/processes.js';
 
 /** `npm start` end to end, as a newcomer runs it, and the CLI's answer to a bad flag. */
 
@@ -62,28 +63,13 @@ describe('npm start', () => {
 });
 
 describe('the CLI given bad configuration', () => {
-  function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', ...args], {
-        cwd: ROOT,
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString('utf8');
-      });
-      child.on('exit', (code) => resolve({ code, stderr }));
-    });
-  }
-
   it.each([
     ['an unknown flag', ['--bogus'], {}, '--bogus'],
     ['a port that is not a number', ['--port', 'eighty'], {}, '--port'],
     ['a cron expression that is not one', ['--cron', 'every minute'], {}, '--cron'],
     ['a bad PORT variable', [], { PORT: '99999' }, 'PORT'],
   ])('exits non-zero naming %s', async (_case, args, env, named) => {
-    const { code, stderr } = await run(args, env);
+    const { code, stderr } = await runCli(['serve', ...args], { env: { ...process.env, ...env } });
     expect(code).not.toBe(0);
     expect(code).not.toBeNull();
     expect(stderr).toContain(named);

@@ -3,7 +3,8 @@ import type { SourcedDraft } from '../../src/model.js';
 import { normalizeArticle } from '../../src/normalize/article.js';
 import { parseDate } from '../../src/normalize/date.js';
 import type { SourceRegistry } from '../../src/sources/registry.js';
-import { recordingLog, sourceRegistry, WARN } from './support.js';
+import { sourceRegistry } from '../support/seeds.js';
+import { recordingLog, WARN } from '../support/log.js';
 
 function iso(text: string): string | undefined {
   const t = parseDate(text);

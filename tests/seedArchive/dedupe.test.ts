@@ -7,7 +7,9 @@ import { ArchiveDir } from '../../src/sources/archiveDir.js';
 import type { SourceRegistry } from '../../src/sources/registry.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
-import { copySeeds, readSeed, recordingLog, removeDir, sourceRegistry, tempDir, withLinkLine } from './support.js';
+import { copySeeds, readSeed, sourceRegistry, withLinkLine } from '../support/seeds.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
+import { recordingLog } from '../support/log.js';
 
 const VOA_SEED = '000_19ed2a19392a531b.txt';
 const VOA_ID = '19ed2a19392a531b';

@@ -4,19 +4,10 @@ import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLog } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
-import {
-  articleFixture,
-  configFor,
-  FEEDS_DIR,
-  listen,
-  NEWEST_FIRST,
-  removeDir,
-  SEED_FILES,
-  SEEDS_DIR,
-  tempDir,
-  type ArticleFixture,
-  type RunningApp,
-} from './support.js';
+import { FEEDS_DIR, SEEDS_DIR } from '../support/paths.js';
+import { articleFixture, type ArticleFixture, configFor, NEWEST_FIRST, SEED_FILES } from '../support/seeds.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
+import { listen, type RunningServer } from '../support/servers.js';
 
 /** What we publish, read back by independent parsers: feedsmith for content, fast-xml-parser for well-formedness. */
 
@@ -30,17 +21,17 @@ interface Fetched {
 
 let dataDir: string;
 let service: Service;
-let app: RunningApp;
+let app: RunningServer;
 const docs: Record<'rss' | 'atom' | 'json', Fetched> = {} as never;
 const fixtures = new Map<string, ArticleFixture>();
 
-async function get(running: RunningApp, path: string): Promise<Fetched> {
-  const res = await fetch(`${running.base}${path}`);
+async function get(running: RunningServer, path: string): Promise<Fetched> {
+  const res = await fetch(`${running.url}${path}`);
   expect(res.status, path).toBe(200);
   return { body: await res.text(), etag: res.headers.get('etag') };
 }
 
-async function startService(): Promise<{ service: Service; app: RunningApp }> {
+async function startService(): Promise<{ service: Service; app: RunningServer }> {
   const s = await createService(configFor({ seeds: SEEDS_DIR, data: dataDir }), silentLog);
   await s.refresh();
   return { service: s, app: await listen(s, silentLog, { baseUrl: BASE_URL }) };
@@ -267,7 +258,7 @@ describe('determinism', () => {
 
   it('gives the same bytes and ETags from a fresh service started years later', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2031-06-15T12:00:00Z') });
-    let later: { service: Service; app: RunningApp } | undefined;
+    let later: { service: Service; app: RunningServer } | undefined;
     try {
       later = await startService();
       for (const path of PATHS) {

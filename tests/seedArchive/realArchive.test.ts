@@ -4,8 +4,10 @@ import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
 import { createService, type Service } from '../../src/service.js';
-import { recordingLog, type LogEntry } from '../support/log.js';
-import { configFor, removeDir, ROOT, tempDir } from './support.js';
+import { ROOT } from '../support/paths.js';
+import { configFor } from '../support/seeds.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
+import { type LogEntry, recordingLog } from '../support/log.js';
 
 /**
  * Twenty real archived articles (VOA, RFI, DW; one week of September 2023), copied byte for byte

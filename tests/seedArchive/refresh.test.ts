@@ -4,7 +4,9 @@ import { parseJsonFeed } from 'feedsmith';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
-import { configFor, copySeeds, listen, NEWEST_FIRST, removeDir, tempDir, type RunningApp } from './support.js';
+import { configFor, copySeeds, NEWEST_FIRST } from '../support/seeds.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
+import { listen, type RunningServer } from '../support/servers.js';
 
 /** A file added to the seeds folder after start is served after the next refresh, without a restart. */
 
@@ -21,7 +23,7 @@ const ADDED = [
 let seeds: string;
 let data: string;
 let service: Service;
-let app: RunningApp;
+let app: RunningServer;
 
 beforeEach(async () => {
   seeds = await tempDir('refresh-seeds');
@@ -39,7 +41,7 @@ afterEach(async () => {
 });
 
 async function itemIds(): Promise<{ ids: string[]; etag: string | null }> {
-  const res = await fetch(`${app.base}/feed.json`);
+  const res = await fetch(`${app.url}/feed.json`);
   const feed = parseJsonFeed(await res.text());
   return { ids: (feed.items ?? []).map((i) => String(i.id).replace('tag:feedrelay,2024:', '')), etag: res.headers.get('etag') };
 }
@@ -60,7 +62,7 @@ describe('a seed file added while running', () => {
     const before = await itemIds();
     await writeFile(join(seeds, ADDED_NAME), ADDED);
     await service.refresh();
-    const res = await fetch(`${app.base}/feed.json`, { headers: { 'If-None-Match': before.etag! } });
+    const res = await fetch(`${app.url}/feed.json`, { headers: { 'If-None-Match': before.etag! } });
     expect(res.status).toBe(200);
     expect(res.headers.get('etag')).not.toBe(before.etag);
     await res.arrayBuffer();
@@ -69,7 +71,7 @@ describe('a seed file added while running', () => {
   it('shows up in its outlet\'s feed too', async () => {
     await writeFile(join(seeds, ADDED_NAME), ADDED);
     await service.refresh();
-    const feed = parseJsonFeed(await (await fetch(`${app.base}/voa/feed.json`)).text());
+    const feed = parseJsonFeed(await (await fetch(`${app.url}/voa/feed.json`)).text());
     expect(feed.items?.[0]?.title).toBe('启动后加入的文章');
   });
 

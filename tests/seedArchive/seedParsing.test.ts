@@ -5,7 +5,8 @@ import { silentLog } from '../../src/log.js';
 import type { Article } from '../../src/model.js';
 import { parseArchiveFile } from '../../src/sources/archiveDir.js';
 import type { SourceRegistry } from '../../src/sources/registry.js';
-import { articleFixture, SEED_FILES, SEEDS_DIR, sourceRegistry, type ArticleFixture } from './support.js';
+import { SEEDS_DIR } from '../support/paths.js';
+import { articleFixture, type ArticleFixture, SEED_FILES, sourceRegistry } from '../support/seeds.js';
 
 let sources: SourceRegistry;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from './paths.js';
 
 /**
  * The checks that need something from outside npm: a browser, validators, a font, a schema. Where
@@ -11,9 +11,8 @@ import { fileURLToPath } from 'node:url';
  * cannot pass quietly.
  */
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** Where skips are recorded for the summary: one file per check, written from any worker. */
-export const SKIP_RECORDS = join(REPO, 'test-output', 'skipped-checks');
+export const SKIP_RECORDS = join(ROOT, 'test-output', 'skipped-checks');
 
 export interface Check {
   /** What is checked with it, as the summary names it. */
@@ -36,7 +35,7 @@ function onPath(tool: string): boolean {
 }
 
 /** RFC 4287's RELAX NG grammar, beside the project as ../shared; it is not shipped with feedrelay. */
-export const ATOM_RNC = join(REPO, '../shared/schemas/atom.rnc');
+export const ATOM_RNC = join(ROOT, '../shared/schemas/atom.rnc');
 
 export const CHECKS = {
   chromium: { name: 'pages in Chromium', present: () => existsSync('/usr/bin/chromium'), debianPackage: 'chromium' },

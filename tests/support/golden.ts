@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Article } from '../../src/model.js';
 import type { SqliteStore } from '../../src/store/sqlite.js';
-import { makePublisher, REPO, storeOf } from './support.js';
+import { makePublisher, storeOf } from './articles.js';
+import { fixturePath } from './paths.js';
 
 /**
  * Input/expected pairs: tests/fixtures/feeds/articles.json (six stored articles, three of them
@@ -10,8 +11,7 @@ import { makePublisher, REPO, storeOf } from './support.js';
  * fixed origin and clock must give exactly the files in expected/. Any change to what we publish
  * shows up here as a diff to review.
  */
-export const FIXTURES = join(REPO, 'tests/fixtures/feeds');
-export const ORIGIN = 'https://feeds.example.org';
+export const FIXTURES = fixturePath('feeds');
 export const GOLDEN: readonly [path: string, file: string][] = [
   ['/feed.xml', 'feed.xml'],
   ['/atom.xml', 'atom.xml'],

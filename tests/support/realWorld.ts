@@ -1,20 +1,16 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { silentLog } from '../../src/log.js';
 import { decodeFeedBody } from '../../src/fetch/charset.js';
 import type { Article, Language } from '../../src/model.js';
 import { normalizeArticle } from '../../src/normalize/article.js';
 import { parseFeed } from '../../src/parse/feed.js';
 import type { SourceDefinition } from '../../src/sources/definitions.js';
+import { fixtureBytes, fixtureText } from './paths.js';
 
 /**
  * Issue #13's fixture pairs: tests/fixtures/realWorld/<name> (a feed as an outlet serves it) and
  * <name>.expected.json (the articles it becomes). The table says how each is served, headers
  * included, so the parser tests and the live refresh over 127.0.0.1 read the same bytes the same way.
  */
-
-export const REAL_WORLD_FIXTURES = fileURLToPath(new URL('../fixtures/realWorld/', import.meta.url));
 
 /** Every fixture article is archived (fetched) at this instant, in both paths. */
 export const FETCHED_AT = Date.UTC(2024, 10, 8, 0, 0, 0);
@@ -62,16 +58,8 @@ export interface ExpectedFeed {
   articles: ExpectedArticle[];
 }
 
-export function expectedPath(file: string): string {
-  return join(REAL_WORLD_FIXTURES, `${file.replace(/\.\w+$/, '')}.expected.json`);
-}
-
 export async function expectedFeed(file: string): Promise<ExpectedFeed> {
-  return JSON.parse(await readFile(expectedPath(file), 'utf8')) as ExpectedFeed;
-}
-
-export function fixtureBytes(file: string): Promise<Buffer> {
-  return readFile(join(REAL_WORLD_FIXTURES, file));
+  return JSON.parse(await fixtureText('realWorld', `${file.replace(/\.\w+$/, '')}.expected.json`)) as ExpectedFeed;
 }
 
 /** The fields an expected article names, from a stored article. */
@@ -98,7 +86,7 @@ export function definition(fixture: FeedFixture, feedUrl: string): SourceDefinit
 /** The parser path: the bytes decoded as served, parsed and normalised as a refresh would. */
 export async function parseFixture(fixture: FeedFixture): Promise<{ charset: string; articles: Article[] }> {
   const url = `https://${fixture.source}.example.org/${fixture.file}`;
-  const decoded = decodeFeedBody(await fixtureBytes(fixture.file), fixture.headers['Content-Type']);
+  const decoded = decodeFeedBody(await fixtureBytes('realWorld', fixture.file), fixture.headers['Content-Type']);
   const feed = parseFeed(decoded.text, { url, source: fixture.source, archived: FETCHED_AT });
   // As a live refresh hands each draft on: its source and the source's script said (src/refresh/liveRefresh.ts).
   const { language } = definition(fixture, url);

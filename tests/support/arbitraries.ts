@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ALLOWED_TAGS, DROP_WITH_CONTENT } from '../../src/normalize/sanitize.js';
-import { XSS_VECTORS } from './vectors.js';
+import { XSS_VECTORS } from './xssVectors.js';
 
 /** Runs per property: enough to find the shallow bugs on every run, quick on two cores. */
 export const RUNS = 200;

@@ -1,25 +1,13 @@
-/** Shared by the feed tests: a generated store, a server on 127.0.0.1:0, and the CI validators. */
-import { spawnSync } from 'node:child_process';
-import { request as httpRequest } from 'node:http';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { silentLog } from '../../src/log.js';
-import { ATOM_RNC, canRun, CHECKS } from '../support/checks.js';
-import { sanitizeHtml } from '../../src/normalize/sanitize.js';
 import type { Article, Language } from '../../src/model.js';
+import { sanitizeHtml } from '../../src/normalize/sanitize.js';
 import { FeedPublisher, type PublisherOptions } from '../../src/render/publisher.js';
-import { createApp, createDocumentHandler } from '../../src/serve/app.js';
-import { createHttpServer } from '../../src/serve/server.js';
 import { parseSourceDefinition } from '../../src/sources/definitions.js';
 import { SourceRegistry } from '../../src/sources/registry.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
+import { sourceRegistry } from './seeds.js';
 
-export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export { ATOM_RNC };
+/** Generated articles (sources in turn, Simplified and Traditional), stores holding them, and publishers over those. */
 
 /** The three outlets as feeds/ defines them, inline so the tests do not depend on that folder. */
 export function sources(): SourceRegistry {
@@ -79,68 +67,14 @@ export async function storeOf(articles: readonly Article[]): Promise<SqliteStore
 /** A clock well after every generated date, so nothing is clamped unless a test means it. */
 export const NOW = Date.UTC(2030, 0, 1);
 
-export function makePublisher(store: Store, options: Partial<PublisherOptions> = {}): FeedPublisher {
-  return new FeedPublisher(store, sources(), { ttlMinutes: 15, clock: () => NOW, ...options });
+/** A publisher over `store` with the three outlets defined inline, a fixed clock (NOW); close it after. */
+export function makePublisher(store: Store, options: Partial<PublisherOptions> = {}, registry: SourceRegistry = sources()): FeedPublisher {
+  return new FeedPublisher(store, registry, { ttlMinutes: 15, clock: () => NOW, ...options });
 }
 
-export interface TestServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** The real server stack (documents on node:http, then Express) on an ephemeral local port. */
-export async function startServer(
-  publisher: FeedPublisher,
-  options: { baseUrl?: string; trustProxy?: boolean; maxAgeSeconds?: number } = {},
-): Promise<TestServer> {
-  const deps = {
-    publisher,
-    log: silentLog,
-    trustProxy: options.trustProxy ?? false,
-    route: { baseUrl: options.baseUrl, maxAgeSeconds: options.maxAgeSeconds ?? 900 },
-  };
-  const server = createHttpServer(createDocumentHandler(deps), createApp(deps));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
-
-/** Whether the validators can run here; a missing one is skipped and named at the end of the run. */
-export const hasXmllint = (): boolean => canRun(CHECKS.xmllint);
-export const hasJing = (): boolean => canRun(CHECKS.jing) && canRun(CHECKS.atomSchema);
-
-/** Writes documents to a temporary folder, named as given, for the command-line validators. */
-export async function writeTemp(files: Record<string, string | Buffer>): Promise<string[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'feedrelay-feeds-'));
-  const paths: string[] = [];
-  for (const [name, body] of Object.entries(files)) {
-    const path = join(dir, name);
-    await writeFile(path, body);
-    paths.push(path);
-  }
-  return paths;
-}
-
-export interface ToolResult {
-  status: number | null;
-  /** What the validator reported: jing and xmllint write their findings here (xmllint to stderr). */
-  output: string;
-}
-
-/** Debian's jing wrapper warns on stderr about optional jars it cannot find; that is not about our files. */
-const WRAPPER_NOISE = /^\[warning\] \/usr\/bin\/jing: Unable to locate .*$/gm;
-
-/** Runs a validator over many files at once (one JVM for jing), returning its exit status and messages. */
-export function runTool(command: string, args: string[]): ToolResult {
-  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
-  const output = `${r.stdout ?? ''}${(r.stderr ?? '').replace(WRAPPER_NOISE, '')}`.trim();
-  return { status: r.status, output: r.error ? String(r.error) : output };
+/** The same with the outlets as feeds/ defines them. */
+export async function publisherOver(store: Store, options: Partial<PublisherOptions> = {}): Promise<FeedPublisher> {
+  return makePublisher(store, options, await sourceRegistry());
 }
 
 /**
@@ -177,23 +111,5 @@ export function textlessArticle(): Article {
   return makeArticle(1005, { summary: '', contentHtml: '' });
 }
 
-export interface RawResponse {
-  status: number;
-  headers: import('node:http').IncomingHttpHeaders;
-  /** The bytes as sent: no decompression (fetch would undo Content-Encoding). */
-  body: Buffer;
-}
-
-/** One request over node:http, bytes untouched. */
-export function request(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers ?? {}, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** The origin the render tests ask documents for. */
+export const ORIGIN = 'https://feeds.example.org';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fixturePath } from './paths.js';
 
 /**
  * XSS vectors in the style of the OWASP XSS Filter Evasion Cheat Sheet
@@ -61,7 +61,7 @@ export const XSS_VECTORS: readonly [name: string, input: string, expected: strin
   ['an attribute value that closes the tag', '<a href="https://ok.example/" title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;">x</a>', '<a href="https://ok.example/" title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" rel="noopener noreferrer">x</a>'],
 ];
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/sanitize/', import.meta.url));
+const FIXTURES = fixturePath('sanitize');
 
 export interface SanitizeFixture {
   name: string;

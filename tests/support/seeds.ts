@@ -1,23 +1,14 @@
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseConfig, type Config } from '../../src/config.js';
-import type { Log } from '../../src/log.js';
-import type { Language } from '../../src/model.js';
-import { createApp } from '../../src/serve/app.js';
-import type { Service } from '../../src/service.js';
+import { silentLog } from '../../src/log.js';
+import type { Article, Language } from '../../src/model.js';
+import { parseArchiveFile } from '../../src/sources/archiveDir.js';
 import { loadSourceDefinitions } from '../../src/sources/definitions.js';
 import { SourceRegistry } from '../../src/sources/registry.js';
+import { FEEDS_DIR, fixturePath, SEEDS_DIR } from './paths.js';
 
-/** Shared by the seed-archive tests (issue #2): paths, fixtures, a recording logger, servers. */
-
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const SEEDS_DIR = join(ROOT, 'seeds');
-export const FEEDS_DIR = join(ROOT, 'feeds');
-export const ARTICLE_FIXTURES = join(ROOT, 'tests/fixtures/articles');
+/** The seed archive that ships in seeds/ (issue #2), the outlets of feeds/, and configurations over them. */
 
 /** The five seeds, in sequence order. */
 export const SEED_FILES = [
@@ -27,6 +18,9 @@ export const SEED_FILES = [
   '003_928a0529e87cd9d7.txt',
   '004_26a5a58398092db1.txt',
 ] as const;
+
+/** The five seeds' ids, in sequence order. */
+export const SEED_IDS = SEED_FILES.map((file) => file.slice(4, 20));
 
 /** Seed ids newest published first: VOA 2024-10, DW 2024-04, RFI 2023-10, DW 2023-02, VOA 2022-03. */
 export const NEWEST_FIRST = ['19ed2a19392a531b', '26a5a58398092db1', '6cbfbc67556956b9', '9eeed609b1b25c46', '928a0529e87cd9d7'];
@@ -55,32 +49,30 @@ export interface ArticleFixture {
 }
 
 export async function articleFixture(seed: string): Promise<ArticleFixture> {
-  const base = join(ARTICLE_FIXTURES, seed.replace(/\.txt$/, ''));
+  const base = fixturePath('articles', seed.replace(/\.txt$/, ''));
   const expected = JSON.parse(await readFile(`${base}.json`, 'utf8')) as ExpectedArticle;
   const contentHtml = (await readFile(`${base}.html`, 'utf8')).replace(/\n$/, '');
   return { expected, contentHtml };
 }
 
+/** The outlets as feeds/ defines them. */
 export async function sourceRegistry(): Promise<SourceRegistry> {
   const { sources, errors } = await loadSourceDefinitions(FEEDS_DIR);
   if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('\n'));
   return new SourceRegistry(sources);
 }
 
-export { recordingLog, type LogEntry } from '../support/log.js';
-
-export const WARN = 40;
-export const ERROR = 50;
-
-/** A fresh folder under the OS temp dir; remove it with `removeDir`. */
-export function tempDir(prefix: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), `feedrelay-${prefix}-`));
+/** The five seeds as the archive import stores them, in sequence order. */
+export async function seedArticles(): Promise<Article[]> {
+  const sources = await sourceRegistry();
+  return Promise.all(SEED_FILES.map(async (file) => {
+    const outcome = parseArchiveFile(file, await readFile(join(SEEDS_DIR, file)), sources, silentLog);
+    if (!outcome.ok) throw new Error(outcome.error);
+    return outcome.article;
+  }));
 }
 
-export function removeDir(dir: string): Promise<void> {
-  return rm(dir, { recursive: true, force: true });
-}
-
+/** Copies seed files (all five unless told which) into `dir`. */
 export async function copySeeds(dir: string, files: readonly string[] = SEED_FILES): Promise<void> {
   for (const file of files) await copyFile(join(SEEDS_DIR, file), join(dir, file));
 }
@@ -96,34 +88,7 @@ export function withLinkLine(seedText: string, title: string, url: string): stri
   return lines.join('\n');
 }
 
-/** The Config `serve` would build from these flags, with the repository's feeds/ as sources. */
+/** The Config `serve` would build from these flags, with the repository's feeds/ as sources unless told otherwise. */
 export function configFor(dirs: { seeds: string; data: string; feeds?: string }): Config {
   return parseConfig(['--seeds', dirs.seeds, '--data', dirs.data, '--feeds', dirs.feeds ?? FEEDS_DIR], {});
-}
-
-export interface RunningApp {
-  base: string;
-  close(): Promise<void>;
-}
-
-/** createApp over a service, listening on 127.0.0.1 on a free port. */
-export async function listen(service: Service, log: Log, options: { baseUrl?: string } = {}): Promise<RunningApp> {
-  const app = createApp({
-    publisher: service.publisher,
-    log,
-    trustProxy: false,
-    route: { baseUrl: options.baseUrl, maxAgeSeconds: 900 },
-  });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    base: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
