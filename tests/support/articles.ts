@@ -105,7 +105,7 @@ export function nastyArticles(): Article[] {
 /**
  * A feed item with neither body nor summary (issue #13's date fixtures have some). Apart from
  * nastyArticles: its JSON Feed item has an empty content_html, which feedsmith reads as none, and
- * tests/render/validity.test.ts expects feedsmith to find a content_html on every item.
+ * tests/render/convertedValidity.test.ts expects feedsmith to find a content_html on every item.
  */
 export function textlessArticle(): Article {
   return makeArticle(1005, { summary: '', contentHtml: '' });

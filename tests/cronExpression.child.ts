@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import cron from 'node-cron';
-import { CRON_FIELDS, parseCron, type CronSchedule } from '../../src/cronExpression.js';
+import { CRON_FIELDS, parseCron, type CronSchedule } from '../src/cronExpression.js';
 
 const require = createRequire(import.meta.url);
 // Not exported by node-cron; the matcher its scheduler uses each second.

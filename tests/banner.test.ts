@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localUrl, startupBanner } from '../../src/banner.js';
+import { localUrl, startupBanner } from '../src/banner.js';
 
 const address = (port: number, host = '::') => ({ address: host, family: host.includes(':') ? 'IPv6' : 'IPv4', port });
 

@@ -1,11 +1,11 @@
 import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPTIONS, parseConfig, usage } from '../../src/config.js';
-import { ConfigError } from '../../src/errors.js';
-import { checkFolders } from '../../src/folders.js';
-import { runCli } from '../support/processes.js';
-import { removeDir, tempDir } from '../support/tempDir.js';
+import { OPTIONS, parseConfig, usage } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+import { checkFolders } from '../src/folders.js';
+import { runCli } from './support/processes.js';
+import { removeDir, tempDir } from './support/tempDir.js';
 
 let dir: string;
 let file: string;

@@ -1,17 +1,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, fileForPath } from '../../src/build.js';
-import { parseConfig } from '../../src/config.js';
-import { silentLog } from '../../src/log.js';
-import type { FeedPublisher } from '../../src/render/publisher.js';
-import { createService } from '../../src/service.js';
-import type { Store } from '../../src/store/store.js';
-import { makeArticle, makePublisher, makeStore } from '../support/articles.js';
-import { type RunningServer, startServer } from '../support/servers.js';
-import { request } from '../support/http.js';
-import { runCli } from '../support/processes.js';
-import { tempDir } from '../support/tempDir.js';
+import { buildSite, fileForPath } from '../src/build.js';
+import { parseConfig } from '../src/config.js';
+import { silentLog } from '../src/log.js';
+import type { FeedPublisher } from '../src/render/publisher.js';
+import { createService } from '../src/service.js';
+import type { Store } from '../src/store/store.js';
+import { makeArticle, makePublisher, makeStore } from './support/articles.js';
+import { type RunningServer, startServer } from './support/servers.js';
+import { request } from './support/http.js';
+import { runCli } from './support/processes.js';
+import { tempDir } from './support/tempDir.js';
 
 const BASE = 'https://feeds.example.org/relay';
 

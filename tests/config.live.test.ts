@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
-import { ConfigError } from '../../src/errors.js';
+import { parseConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
 
 describe('live fetch settings', () => {
   it('default to a 15 s deadline and a 10 MB cap', () => {

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseCron } from '../../src/cronExpression.js';
-import { finished, spawnTsx } from '../support/processes.js';
+import { parseCron } from '../src/cronExpression.js';
+import { finished, spawnTsx } from './support/processes.js';
 
 describe('cron expressions, read before node-cron sees them', () => {
   it.each([
@@ -54,7 +54,7 @@ describe('cron expressions, read before node-cron sees them', () => {
   });
 
   it('agrees with node-cron on every expression it accepts, and never lets through one that crashes it (fast-check, in a child process)', async () => {
-    const { code, signal, stdout, stderr } = await finished(spawnTsx([fileURLToPath(new URL('./cronProperty.child.ts', import.meta.url))]));
+    const { code, signal, stdout, stderr } = await finished(spawnTsx([fileURLToPath(new URL('./cronExpression.child.ts', import.meta.url))]));
     const exit = { code, signal };
     // A crash inside node-cron ends the child with 133 or a signal; a failed property with 1.
     expect({ ...exit, stderr: stderr.slice(0, 4000) }).toEqual({ code: 0, signal: null, stderr: '' });

@@ -2,14 +2,14 @@ import { readdir } from 'node:fs/promises';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createService, type Service } from '../../src/service.js';
-import { closeServer, shutdown, type ShutdownDeps } from '../../src/shutdown.js';
-import { openStore } from '../../src/store/open.js';
-import { manualClock } from '../support/clock.js';
-import { type LogEntry, recordingLog } from '../support/log.js';
-import { type FixtureServer, type Handler, serveBytes, serveHang, serveStatus, startFixtureServer } from '../support/upstream.js';
-import { type Definition, liveConfig, liveDirs, type LiveDirs, removeLiveDirs, writeDefinitions } from '../support/live.js';
-import { type RunningServer, serveService } from '../support/servers.js';
+import { createService, type Service } from '../src/service.js';
+import { closeServer, shutdown, type ShutdownDeps } from '../src/shutdown.js';
+import { openStore } from '../src/store/open.js';
+import { manualClock } from './support/clock.js';
+import { type LogEntry, recordingLog } from './support/log.js';
+import { type FixtureServer, type Handler, serveBytes, serveHang, serveStatus, startFixtureServer } from './support/upstream.js';
+import { type Definition, liveConfig, liveDirs, type LiveDirs, removeLiveDirs, writeDefinitions } from './support/live.js';
+import { type RunningServer, serveService } from './support/servers.js';
 
 /** Issue #5 point 5: liveness, one structured log line per feed per refresh, and stopping cleanly. */
 

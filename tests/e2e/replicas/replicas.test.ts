@@ -2,12 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseLink, type DatabaseLink } from '../support/databaseLink.js';
-import { startServe, stopServe, type Serving } from '../support/processes.js';
-import { removeDir, tempDir } from '../support/tempDir.js';
-import { type FixtureServer, startFixtureServer } from '../support/upstream.js';
-import { writeDefinitions } from '../support/live.js';
-import { createTestDatabase, postgresTarget, POSTGRES_REQUIRED, requiredLine, TEST_DATABASE_URL, type TestDatabase } from '../support/postgres.js';
+import { databaseLink, type DatabaseLink } from '../../support/databaseLink.js';
+import { startServe, stopServe, type Serving } from '../../support/processes.js';
+import { removeDir, tempDir } from '../../support/tempDir.js';
+import { type FixtureServer, startFixtureServer } from '../../support/upstream.js';
+import { writeDefinitions } from '../../support/live.js';
+import { createTestDatabase, postgresTarget, POSTGRES_REQUIRED, requiredLine, TEST_DATABASE_URL, type TestDatabase } from '../../support/postgres.js';
 
 /**
  * Three real `serve` processes on one PostgreSQL database (issue #11): one refresher at a time,

@@ -1,8 +1,8 @@
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOG_SINK_POLICY, LogSink } from '../../src/logSink.js';
-import { removeDir, tempDir } from '../support/tempDir.js';
+import { LOG_SINK_POLICY, LogSink } from '../src/logSink.js';
+import { removeDir, tempDir } from './support/tempDir.js';
 
 type Callback = (err: NodeJS.ErrnoException | null, written: number) => void;
 
