@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPTIONS, parseConfig, usage } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { checkFolders } from '../src/folders.js';
-import { runCli } from './support/processes.js';
 import { removeDir, tempDir } from './support/tempDir.js';
 
 let dir: string;
@@ -113,24 +112,4 @@ describe('folders named in the configuration', () => {
     await expect(checkFolders(config(['--out', join(file, 'x'), '--seeds', dir, '--feeds', dir, '--data', dir]), 'build'))
       .rejects.toThrow(/^--out: ".*x" is not a folder \(part of its path is a file\)/);
   });
-});
-
-describe('the CLI given a bad value (issue #12)', () => {
-  it.concurrent.each([
-    ['serve', ['--cron', '*/0 * * * *'], '--cron: "*/0 * * * *" is not a cron expression'],
-    ['serve', ['--log-level', 'loud'], '--log-level: expected one of'],
-    ['serve', ['--port', '-1'], '--port: expected a port number 0-65535, got "-1"'],
-    ['serve', ['--seeds', '/nonexistent/seeds'], '--seeds: "/nonexistent/seeds" does not exist'],
-    ['serve', ['--seeds', 'package.json'], '--seeds: "package.json" is a file, not a folder'],
-    ['serve', ['--data', 'package.json'], '--data: "package.json" is a file, not a folder'],
-    ['serve', ['--feeds', '/nonexistent/feeds'], '--feeds: "/nonexistent/feeds" does not exist'],
-    ['build', ['--out', 'package.json', '--base-url', 'https://feeds.example.org'], '--out: "package.json" is a file, not a folder'],
-    ['refresh', ['--feeds', 'README.md'], '--feeds: "README.md" is a file, not a folder'],
-  ])('%s %j exits 2 with one line naming it', async (command, args, message) => {
-    const r = await runCli([command, ...args]);
-    expect({ code: r.code, signal: r.signal }).toEqual({ code: 2, signal: null });
-    expect(r.stderr.startsWith(`feedrelay: ${message}`), r.stderr).toBe(true);
-    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stdout).toBe('');
-  }, 60_000);
 });

@@ -8,7 +8,7 @@ import { copySeeds, NEWEST_FIRST } from '../support/seeds.js';
 import { removeDir, tempDir } from '../support/tempDir.js';
 import { npmStart, runCli, type Started, stopNpm } from '../support/processes.js';
 
-/** `npm start` end to end, as a newcomer runs it, and the CLI's answer to a bad flag. */
+/** `npm start` end to end, as a newcomer runs it, and the CLI's answer to a bad flag or value. */
 
 const GUIDS = NEWEST_FIRST.map((id) => `tag:feedrelay,2024:${id}`);
 const BAD_SEED = '005_00000000000000ff.txt';
@@ -74,4 +74,24 @@ describe('the CLI given bad configuration', () => {
     expect(code).not.toBeNull();
     expect(stderr).toContain(named);
   });
+});
+
+describe('the CLI given a bad value (issue #12)', () => {
+  it.concurrent.each([
+    ['serve', ['--cron', '*/0 * * * *'], '--cron: "*/0 * * * *" is not a cron expression'],
+    ['serve', ['--log-level', 'loud'], '--log-level: expected one of'],
+    ['serve', ['--port', '-1'], '--port: expected a port number 0-65535, got "-1"'],
+    ['serve', ['--seeds', '/nonexistent/seeds'], '--seeds: "/nonexistent/seeds" does not exist'],
+    ['serve', ['--seeds', 'package.json'], '--seeds: "package.json" is a file, not a folder'],
+    ['serve', ['--data', 'package.json'], '--data: "package.json" is a file, not a folder'],
+    ['serve', ['--feeds', '/nonexistent/feeds'], '--feeds: "/nonexistent/feeds" does not exist'],
+    ['build', ['--out', 'package.json', '--base-url', 'https://feeds.example.org'], '--out: "package.json" is a file, not a folder'],
+    ['refresh', ['--feeds', 'README.md'], '--feeds: "README.md" is a file, not a folder'],
+  ])('%s %j exits 2 with one line naming it', async (command, args, message) => {
+    const r = await runCli([command, ...args]);
+    expect({ code: r.code, signal: r.signal }).toEqual({ code: 2, signal: null });
+    expect(r.stderr.startsWith(`feedrelay: ${message}`), r.stderr).toBe(true);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+  }, 60_000);
 });

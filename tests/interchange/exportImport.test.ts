@@ -7,24 +7,18 @@ import { silentLog } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
 import { SQLITE_FILE } from '../../src/store/open.js';
 import { FEEDS_DIR as FEEDS, SEEDS_DIR as SEEDS } from '../support/paths.js';
-import { runCli, type Finished } from '../support/processes.js';
 import { SEED_IDS } from '../support/seeds.js';
-import { removeDir, tempDir } from '../support/tempDir.js';
+import { tempDirs } from '../support/tempDir.js';
 
 /** The seed format stays the interchange (issue #10): export, import, and an earlier release's data folder. */
 
 const services: Service[] = [];
-const dirs: string[] = [];
+const dirs = tempDirs('interchange');
+const temp = dirs.make;
 afterEach(async () => {
   for (const s of services.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) await removeDir(d);
+  await dirs.removeAll();
 });
-
-async function temp(): Promise<string> {
-  const dir = await tempDir('interchange');
-  dirs.push(dir);
-  return dir;
-}
 
 async function start(seeds: string, data: string): Promise<Service> {
   const service = await createService(parseConfig(['--seeds', seeds, '--data', data, '--feeds', FEEDS], {}), silentLog);
@@ -122,31 +116,4 @@ describe('an earlier release\'s data folder', () => {
     expect(result.pendingFullText).toBe(1);
     expect(await service.store.count({})).toBe(6);
   });
-});
-
-describe('npm run export and npm run import', () => {
-  const run = (args: string[]): Promise<Finished> => runCli(args, { env: { ...process.env, LOG_LEVEL: 'silent' } });
-
-  it('export writes the store to --out and import takes a folder into another store', async () => {
-    const out = join(await temp(), 'export');
-    // A data folder named on the command line must exist (issue #12), as an operator's would.
-    const exportData = join(await temp(), 'data');
-    await mkdir(exportData);
-    const exported = await run(['export', '--seeds', SEEDS, '--data', exportData, '--feeds', FEEDS, '--out', out]);
-    expect(exported.code).toBe(0);
-    expect(exported.stdout).toContain(`exported 5 articles`);
-    expect((await readdir(out)).length).toBe(5);
-    const empty = await temp();
-    const data = join(await temp(), 'data');
-    await mkdir(data);
-    const imported = await run(['import', out, '--seeds', empty, '--data', data, '--feeds', FEEDS]);
-    expect(imported.code).toBe(0);
-    expect(imported.stdout).toContain(`${out}: 5 articles added, 0 already stored, 0 unreadable`);
-  }, 60_000);
-
-  it('import without a folder names what is missing', async () => {
-    const result = await run(['import', '--data', join(await temp(), 'data')]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('import: name at least one folder to import');
-  }, 30_000);
 });

@@ -146,3 +146,22 @@ describe("the outlet's own text is kept", () => {
     expect(clean('<div><p>分享</p><p>这段是正文。</p></div>')).toContain('这段是正文。');
   });
 });
+
+describe('date lines that name an author (cleanArticleHtml)', () => {
+  it.each([
+    ['a Latin name', '<div><i>Michael  Da Silva <br>2023-09-11T12:24:42.024Z</i></div><p>正文</p>', 'Michael Da Silva', '2023-09-11T12:24:42.024Z'],
+    ['a Chinese name', '<div><i>苏雨桐<br>2023-09-11T12:24:42.024Z</i></div><p>正文</p>', '苏雨桐', '2023-09-11T12:24:42.024Z'],
+    ['two names', '<div><i>Dang Yuan<br>Jing Xuan<br>2023-09-11T12:24:42Z</i></div><p>正文</p>', 'Dang Yuan, Jing Xuan', '2023-09-11T12:24:42Z'],
+    ['an empty name before the break', '<div><i><br>2023-09-11T02:09:45.348Z</i></div><p>正文</p>', undefined, '2023-09-11T02:09:45.348Z'],
+    ['no break at all', '<div><i>Wed, 30 Oct 2024 13:46:40 GMT</i></div><p>正文</p>', undefined, 'Wed, 30 Oct 2024 13:46:40 GMT'],
+  ])('%s', (_name, html, author, dateLine) => {
+    const cleaned = cleanArticleHtml(html, 'https://www.dw.com/zh/a-1');
+    expect({ author: cleaned.author, dateLine: cleaned.dateLine, html: cleaned.html }).toEqual({ author, dateLine, html: '<p>正文</p>' });
+  });
+
+  it('takes no name where what follows the break is not a date', () => {
+    const cleaned = cleanArticleHtml('<div><i>作者 张三<br>编辑 李四</i></div><p>正文</p>', 'https://www.dw.com/zh/a-1');
+    expect(cleaned.author).toBeUndefined();
+    expect(cleaned.html).toContain('张三');
+  });
+});

@@ -1,16 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { extractArticle } from '../../src/fulltext/extract.js';
 import { silentLog } from '../../src/log.js';
 import { normalizeArticle } from '../../src/normalize/article.js';
-import { toPlainText } from '../../src/normalize/sanitize.js';
-import { parseFeed } from '../../src/parse/feed.js';
 import { parseSeedFile } from '../../src/parse/seedFile.js';
 import { SourceRegistry } from '../../src/sources/registry.js';
-import { fixtureBytes, fixturePath, fixtureText } from '../support/paths.js';
-import { articleFields, definition, expectedFeed, FEED_FIXTURES, FETCHED_AT, FULLTEXT_FIXTURE, onHost, parseFixture } from '../support/realWorld.js';
+import { fixturePath } from '../support/paths.js';
+import { articleFields, expectedFeed, FEED_FIXTURES, parseFixture } from '../support/realWorld.js';
 
-/** Issue #13, points 1–7: each fixture feed or page, decoded as served, becomes the expected articles. */
+/** Issue #13, points 1–7: each fixture feed (and a seed file), decoded as served, becomes the expected articles; DW's article pages: tests/fulltext/dwPages.test.ts. */
 
 describe('feeds as the real world writes them', () => {
   it.each(FEED_FIXTURES)('$point ($file)', async (fixture) => {
@@ -31,44 +28,5 @@ describe('2. a seed title line is text unless it carries markup', () => {
     const article = normalizeArticle({ ...draft, source, language: sources.describe(source).language }, silentLog);
     expect({ id: article.id, title: article.title, url: article.url, published: new Date(article.published).toISOString() })
       .toEqual({ id: expected.id, title: expected.title, url: expected.url, published: expected.published });
-  });
-});
-
-describe('7. DW pages: the outlet rule, else Readability', () => {
-  const origin = 'https://www.dw.com';
-  const feedUrl = `${origin}/rss/${FULLTEXT_FIXTURE.feed}`;
-
-  async function enriched(): Promise<{ rules: string[]; articles: ReturnType<typeof articleFields>[] }> {
-    const feed = parseFeed((await fixtureBytes('realWorld', FULLTEXT_FIXTURE.feed)).toString('utf8'), { url: feedUrl, source: 'dw', archived: FETCHED_AT });
-    const sources = new SourceRegistry([definition({ point: '', file: FULLTEXT_FIXTURE.feed, source: 'dw', headers: {} }, feedUrl)]);
-    const rules: string[] = [];
-    const articles = await Promise.all(feed.drafts.map(async (draft) => {
-      const page = FULLTEXT_FIXTURE.pages[decodeURIComponent(new URL(draft.url).pathname)]!;
-      // As the full-text stage does: the page must say at least what the feed's summary did.
-      const extracted = extractArticle((await fixtureBytes('realWorld', page)).toString('utf8'), 'dw', Array.from(toPlainText(draft.html)).length);
-      if (!extracted) throw new Error(`nothing extracted from ${page}`);
-      rules.push(extracted.rule);
-      const sourced = { ...draft, source: 'dw', language: sources.describe('dw').language };
-      return articleFields(normalizeArticle({ ...sourced, html: extracted.html, image: draft.image ?? extracted.image }, silentLog));
-    }));
-    return { rules, articles };
-  }
-
-  it('gives the expected articles, with real images and without the ad slot', async () => {
-    const expected = await expectedFeed(FULLTEXT_FIXTURE.feed);
-    const { articles } = await enriched();
-    expect(articles).toEqual(expected.articles.map((a) => onHost(a, origin)));
-    for (const article of articles) {
-      expect(article.contentHtml).not.toMatch(/data:|广告|相关内容|读者评论|\$\{formatId\}/);
-    }
-  });
-
-  it('falls back to Readability when the outlet rule finds no body, or less than the feed\'s summary', async () => {
-    expect((await enriched()).rules).toEqual(['readability', 'readability']);
-  });
-
-  it('keeps the outlet rule where it finds the body', async () => {
-    const page = await fixtureText('fulltext', 'dw.html');
-    expect(extractArticle(page, 'dw', 20)?.rule).toBe('outlet');
   });
 });

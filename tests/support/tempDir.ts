@@ -23,3 +23,18 @@ export async function writeTemp(files: Record<string, string | Buffer>): Promise
   }
   return paths;
 }
+
+/** Temporary folders made during a test and removed together after it: `make` in the test, `removeAll` in afterEach. */
+export function tempDirs(name: string): { make(): Promise<string>; removeAll(): Promise<void> } {
+  const made: string[] = [];
+  return {
+    async make() {
+      const dir = await tempDir(name);
+      made.push(dir);
+      return dir;
+    },
+    async removeAll() {
+      for (const dir of made.splice(0)) await removeDir(dir);
+    },
+  };
+}
