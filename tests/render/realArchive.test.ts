@@ -5,17 +5,17 @@ import { silentLog } from '../../src/log.js';
 import type { Article } from '../../src/model.js';
 import { createService, type Service } from '../../src/service.js';
 import { FEEDS_DIR, fixturePath } from '../support/paths.js';
-import { configFor } from '../support/seeds.js';
+import { configFor, copySeeds } from '../support/seeds.js';
 import { removeDir, tempDir, writeTemp } from '../support/tempDir.js';
 import { ATOM_RNC, hasJing, hasXmllint, runTool } from '../support/validators.js';
 
 /**
- * Issue #13, point 8: real files of the archive (September 2023, copied byte for byte from the
- * shared real archive). Four DW articles were archived in one batch, at one instant; one DW date
- * line names its author. Expected: tests/fixtures/realWorld/archive.expected.json.
+ * Issue #13, point 8: six real files of the archive (September 2023), taken from the one copy of
+ * it in tests/fixtures/real-archive/. Four DW articles were archived in one batch, at one instant;
+ * one DW date line names its author. Expected: tests/fixtures/realWorld/archive.expected.json,
+ * which names the six.
  */
 
-const ARCHIVE = fixturePath('realWorld', 'archive');
 const ORIGIN = 'https://feeds.example.org';
 
 interface Expected {
@@ -32,6 +32,7 @@ interface Expected {
 }
 
 let expected: Record<string, Expected>;
+let seeds: string;
 let dataDir: string;
 let service: Service;
 const byFile = new Map<string, Article>();
@@ -42,13 +43,16 @@ async function doc(path: string): Promise<string> {
 
 beforeAll(async () => {
   expected = JSON.parse(await readFile(fixturePath('realWorld', 'archive.expected.json'), 'utf8')) as Record<string, Expected>;
+  seeds = await tempDir('real-archive-six');
+  await copySeeds(seeds, Object.keys(expected), fixturePath('real-archive'));
   dataDir = await tempDir('real-archive');
-  service = await createService(configFor({ seeds: ARCHIVE, data: dataDir, feeds: FEEDS_DIR }), silentLog);
+  service = await createService(configFor({ seeds, data: dataDir, feeds: FEEDS_DIR }), silentLog);
   await service.refresh();
-  for (const file of await readdir(ARCHIVE)) byFile.set(file, (await service.store.get(file.slice(4, 20)))!);
+  for (const file of await readdir(seeds)) byFile.set(file, (await service.store.get(file.slice(4, 20)))!);
 });
 afterAll(async () => {
   await service?.close();
+  await removeDir(seeds);
   await removeDir(dataDir);
 });
 

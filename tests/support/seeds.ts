@@ -72,9 +72,9 @@ export async function seedArticles(): Promise<Article[]> {
   }));
 }
 
-/** Copies seed files (all five unless told which) into `dir`. */
-export async function copySeeds(dir: string, files: readonly string[] = SEED_FILES): Promise<void> {
-  for (const file of files) await copyFile(join(SEEDS_DIR, file), join(dir, file));
+/** Copies seed files into `dir`: all five of seeds/ unless told which, and from where. */
+export async function copySeeds(dir: string, files: readonly string[] = SEED_FILES, from = SEEDS_DIR): Promise<void> {
+  for (const file of files) await copyFile(join(from, file), join(dir, file));
 }
 
 export function readSeed(file: string): Promise<string> {
