@@ -15,20 +15,13 @@ import { indexQuery, indexTokens, PostgresStore } from '../../src/store/postgres
 import { indexEntry, searchPlan, SEARCH_TEXT_VERSION } from '../../src/store/search.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
-import { createTestDatabase, dropTemplate, migratedTemplate, postgresTarget, POSTGRES_REQUIRED, requiredLine, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, dropTemplate, migratedTemplate, skipPostgresSuite, type TestDatabase } from '../support/postgres.js';
 import { FEEDS_DIR, SEEDS_DIR } from '../support/paths.js';
 import { runCli } from '../support/processes.js';
 import { removeDir, tempDir } from '../support/tempDir.js';
 import { article, storeContract } from '../support/storeContract.js';
 
-const target = await postgresTarget();
-const skip = target.unreachable !== undefined;
-
-if (skip && POSTGRES_REQUIRED) {
-  it('has a PostgreSQL to test against (CI=true)', () => {
-    throw new Error(requiredLine(target));
-  });
-}
+const skip = await skipPostgresSuite();
 
 /**
  * Databases made during the current test, each with the stores open on it. Each test gets its

@@ -7,7 +7,7 @@ import { startServe, stopServe, type Serving } from '../../support/processes.js'
 import { removeDir, tempDir } from '../../support/tempDir.js';
 import { type FixtureServer, startFixtureServer } from '../../support/upstream.js';
 import { writeDefinitions } from '../../support/live.js';
-import { createTestDatabase, postgresTarget, POSTGRES_REQUIRED, requiredLine, TEST_DATABASE_URL, type TestDatabase } from '../../support/postgres.js';
+import { createTestDatabase, skipPostgresSuite, TEST_DATABASE_URL, type TestDatabase } from '../../support/postgres.js';
 
 /**
  * Three real `serve` processes on one PostgreSQL database (issue #11): one refresher at a time,
@@ -15,13 +15,7 @@ import { createTestDatabase, postgresTarget, POSTGRES_REQUIRED, requiredLine, TE
  * refresh on a replica without the lease, and the database going away and coming back.
  */
 
-const target = await postgresTarget();
-const skip = target.unreachable !== undefined;
-if (skip && POSTGRES_REQUIRED) {
-  it('has a PostgreSQL to test against (CI=true)', () => {
-    throw new Error(requiredLine(target));
-  });
-}
+const skip = await skipPostgresSuite();
 
 const TOKEN = 'replica-test-token-0123456789';
 /** Every two seconds: the cron period the takeover is measured against. */
