@@ -4,11 +4,10 @@ import SkipSummaryReporter from './tests/support/skipSummary.js';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // Probes the test PostgreSQL once and says so when its suites are skipped.
-    globalSetup: ['tests/support/postgres.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    // The default output, then one line naming the checks that were skipped (tests/support/checks.ts).
+    // The default output, then one line naming the checks that were skipped, the PostgreSQL suites
+    // among them (tests/support/checks.ts, tests/support/postgres.ts).
     reporters: ['default', new SkipSummaryReporter()],
   },
 });

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FeedrelayError, SeedParseError, StoreError } from '../src/errors.js';
@@ -8,12 +8,12 @@ import { silentLog } from '../src/log.js';
 import type { SourcedDraft } from '../src/model.js';
 import { canonicalUrl, urlHash } from '../src/normalize/canonicalUrl.js';
 import { ArchiveDir } from '../src/sources/archiveDir.js';
-import { loadSourceDefinitions } from '../src/sources/definitions.js';
-import { SourceRegistry } from '../src/sources/registry.js';
-import { openStore, SQLITE_FILE } from '../src/store/open.js';
+import type { SourceRegistry } from '../src/sources/registry.js';
+import { openStore } from '../src/store/open.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { Store } from '../src/store/store.js';
-import { removeDir, ROOT, tempDir } from './live/support.js';
+import { sourceRegistry } from './support/seeds.js';
+import { removeDir, tempDir } from './support/tempDir.js';
 
 /** The one way in (src/ingest.ts): dedupe, normalisation errors, numbering, and nothing half-stored. */
 
@@ -55,7 +55,7 @@ function memoryStore(): Store {
 
 beforeEach(async () => {
   dir = await tempDir('ingest');
-  sources = new SourceRegistry((await loadSourceDefinitions(join(ROOT, 'feeds'))).sources);
+  sources = await sourceRegistry();
   open = [];
 });
 afterEach(async () => {
@@ -239,14 +239,5 @@ describe('Ingest.rewrite', () => {
     expect(read?.contentHtml).toContain('全文：华裔选民最关心的是通货膨胀、就业和治安。');
     expect((await store.byArrival({}, 0, 1)).map((a) => a.id)).toEqual([ID]);
     expect(await store.count({ q: '治安' })).toBe(1);
-  });
-});
-
-describe('openStore', () => {
-  it('creates the data folder and its database file', async () => {
-    const nested = join(dir, 'a', 'b');
-    await openStore({ dataDir: nested }).then((s) => s.close());
-    expect((await stat(nested)).isDirectory()).toBe(true);
-    expect((await stat(join(nested, SQLITE_FILE))).isFile()).toBe(true);
   });
 });

@@ -22,9 +22,11 @@ export class HostLimiter {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
+  /** `now` and `sleep` are the clock and the timer the delay is kept by: the system's unless a test gives its own. */
   constructor(
     private readonly limits: HostLimits = DEFAULT_HOST_LIMITS,
     private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = systemSleep,
   ) {}
 
   /** Runs `task` once the host and overall limits allow, and releases its slot when it settles. */
@@ -53,7 +55,7 @@ export class HostLimiter {
       if (this.active < this.limits.total && slot.active < this.limits.perHost) {
         const wait = slot.nextStart - this.now();
         if (wait <= 0) break;
-        await sleep(wait);
+        await this.sleep(wait);
         continue;
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -71,6 +73,6 @@ export class HostLimiter {
   }
 }
 
-function sleep(ms: number): Promise<void> {
+function systemSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

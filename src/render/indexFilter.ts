@@ -1,6 +1,18 @@
 import { RequestParameterError } from '../errors.js';
+import type { Language } from '../model.js';
 import { parseFeedFilter } from './feedQuery.js';
-import type { IndexFilter } from './indexPage.js';
+import type { ConversionName } from './scripts.js';
+
+/**
+ * What the index page may be narrowed by (`/?source=voa&lang=zh-Hant&q=台湾`), and the script it
+ * is shown in (`opencc`), which every filter link and the search keep.
+ */
+export interface IndexFilter {
+  source?: string;
+  lang?: Language;
+  q?: string;
+  opencc?: ConversionName;
+}
 
 /**
  * Reads the index page's query (without `?`, unknown parameters already dropped): `source` is

@@ -3,21 +3,9 @@ import type { SourceInfo } from '../sources/registry.js';
 import type { FeedItem } from './feedView.js';
 import { BASE_STYLE, pageCsp, timeElement } from './htmlPage.js';
 import type { FeedListing } from './opml.js';
-import { indexQuery } from './indexFilter.js';
-import type { ConversionName } from './scripts.js';
+import { indexQuery, type IndexFilter } from './indexFilter.js';
 import { articlePath } from './sitePaths.js';
 import { serializedUrl, xmlAttr as attr, xmlText as text } from './xml.js';
-
-/**
- * What the index page may be narrowed by (`/?source=voa&lang=zh-Hant&q=台湾`), and the script it
- * is shown in (`opencc`), which every filter link and the search keep.
- */
-export interface IndexFilter {
-  source?: string;
-  lang?: Language;
-  q?: string;
-  opencc?: ConversionName;
-}
 
 export interface IndexView {
   title: string;

@@ -1,11 +1,10 @@
 import express, { type Express } from 'express';
 import type { Log } from '../log.js';
-import type { StatusDocument } from '../refresh/status.js';
 import type { FeedPublisher } from '../render/publisher.js';
 import { adminRouter, type AdminDeps } from './admin.js';
 import { documentHandler, type DocumentHandler } from './documentRoute.js';
 import { errorHandler } from './errors.js';
-import { statusRoute } from './status.js';
+import { statusRoute, type StatusDocument } from './status.js';
 import type { Metrics } from '../metrics.js';
 import type { WebSubHub } from '../websub/hub.js';
 import { WEBSUB_PATH } from '../websub/paths.js';

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { Store } from './store.js';
 
 /** Where releases before the database kept each feed's validators, counters and retry time. */
 export const FEED_STATE_FILE = 'feed-state.json';
@@ -90,11 +89,20 @@ export async function readFeedStateFile(path: string): Promise<{ states: FeedSta
   return { states: file.data.feeds.flatMap((raw) => readFeedState(raw) ?? []) };
 }
 
+/**
+ * The part of the store (`Store`, src/store/store.ts) that keeps feed states. Named here rather
+ * than picked from `Store`, whose interface uses this module's types: no import cycle.
+ */
+export interface FeedStateStore {
+  feedStates(): Promise<FeedState[]>;
+  saveFeedStates(states: readonly FeedState[]): Promise<void>;
+}
+
 /** Each live feed's state, held while a process runs and kept in the store between runs. */
 export class FeedStates {
   private readonly states = new Map<string, FeedState>();
 
-  constructor(private readonly store: Pick<Store, 'feedStates' | 'saveFeedStates'>) {}
+  constructor(private readonly store: FeedStateStore) {}
 
   /** Reads what the store holds, replacing what is held here. */
   async load(): Promise<void> {

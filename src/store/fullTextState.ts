@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { Store } from './store.js';
 
 /** Where releases before the database kept articles waiting for their full text, and per-source counts. */
 export const FULL_TEXT_STATE_FILE = 'fulltext-state.json';
@@ -69,6 +68,15 @@ export async function readFullTextStateFile(path: string): Promise<{ pending: Pe
   return { pending, counts };
 }
 
+/**
+ * The part of the store (`Store`, src/store/store.ts) that keeps full-text state. Named here
+ * rather than picked from `Store`, whose interface uses this module's types: no import cycle.
+ */
+export interface FullTextStateStore {
+  fullTextState(): Promise<{ pending: PendingFullText[]; counts: Record<string, FullTextCounts> }>;
+  saveFullTextState(pending: readonly PendingFullText[], counts: Readonly<Record<string, FullTextCounts>>): Promise<void>;
+}
+
 /** Articles waiting for their full text, and per-source counts: held while a process runs, kept in the store. */
 export class FullTextState {
   private readonly pending = new Map<string, PendingFullText>();
@@ -76,7 +84,7 @@ export class FullTextState {
   /** Unsaved changes; a run that touched nothing full-text writes nothing. */
   private dirty = false;
 
-  constructor(private readonly store: Pick<Store, 'fullTextState' | 'saveFullTextState'>) {}
+  constructor(private readonly store: FullTextStateStore) {}
 
   async load(): Promise<void> {
     const { pending, counts } = await this.store.fullTextState();

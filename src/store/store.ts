@@ -4,7 +4,7 @@ import type { FullTextCounts, PendingFullText } from './fullTextState.js';
 
 /**
  * The store interface: every engine (SQLite today, PostgreSQL next) keeps these promises, and
- * tests/store/contract.ts checks them against each engine alike.
+ * tests/support/storeContract.ts checks them against each engine alike.
  *
  * - An article is stored once: its canonical URL and its id are unique, checked inside the
  *   transaction that stores it, so two writers (threads, processes, replicas) never store one

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { extractArticle } from '../../src/fulltext/extract.js';
 import { cleanArticleHtml } from '../../src/normalize/clean.js';
 import { sanitizeHtml } from '../../src/normalize/sanitize.js';
+import { fixturePath } from '../support/paths.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../fixtures/fulltext/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => readFileSync(fixturePath('fulltext', name), 'utf8');
 
 const PAGES = [
   {

@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/log.js';
@@ -6,16 +6,15 @@ import type { Article } from '../../src/model.js';
 import type { StatusDocument } from '../../src/refresh/status.js';
 import { createService, type Service } from '../../src/service.js';
 import { FULL_TEXT_RETRY } from '../../src/fulltext/fullText.js';
-import {
-  liveConfig, liveDirs, manualClock, removeLiveDirs, serveBytes, serveHang, serveStatus, startFixtureServer,
-  type FixtureServer, type LiveDirs,
-} from '../live/support.js';
+import { manualClock } from '../support/clock.js';
+import { fixtureBytes } from '../support/paths.js';
+import { type FixtureServer, serveBytes, serveHang, serveStatus, startFixtureServer } from '../support/upstream.js';
+import { liveConfig, liveDirs, type LiveDirs, removeLiveDirs } from '../support/live.js';
 
 /** Issue #6: live articles get their page's full text; failures keep the summary and are retried. */
 
 const T0 = Date.UTC(2024, 10, 1, 8, 0, 0);
-const PAGES = new URL('../fixtures/fulltext/', import.meta.url);
-const page = (name: string): Promise<Buffer> => readFile(new URL(name, PAGES));
+const page = (name: string): Promise<Buffer> => fixtureBytes('fulltext', name);
 
 let server: FixtureServer;
 let dirs: LiveDirs;

@@ -1,33 +1,24 @@
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { exportArchive } from '../../src/interchange/exportArchive.js';
 import { silentLog } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
 import { SQLITE_FILE } from '../../src/store/open.js';
-import { tempDir } from '../support/tempDir.js';
+import { FEEDS_DIR as FEEDS, SEEDS_DIR as SEEDS } from '../support/paths.js';
+import { SEED_IDS } from '../support/seeds.js';
+import { tempDirs } from '../support/tempDir.js';
 
 /** The seed format stays the interchange (issue #10): export, import, and an earlier release's data folder. */
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SEEDS = join(ROOT, 'seeds');
-const FEEDS = join(ROOT, 'feeds');
-const SEED_IDS = ['19ed2a19392a531b', '6cbfbc67556956b9', '9eeed609b1b25c46', '928a0529e87cd9d7', '26a5a58398092db1'];
-
 const services: Service[] = [];
-const dirs: { remove(): Promise<void> }[] = [];
+const dirs = tempDirs('interchange');
+const temp = dirs.make;
 afterEach(async () => {
   for (const s of services.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) await d.remove();
+  await dirs.removeAll();
 });
-
-async function temp(): Promise<string> {
-  const dir = await tempDir('feedrelay-interchange-');
-  dirs.push(dir);
-  return dir.path;
-}
 
 async function start(seeds: string, data: string): Promise<Service> {
   const service = await createService(parseConfig(['--seeds', seeds, '--data', data, '--feeds', FEEDS], {}), silentLog);
@@ -125,41 +116,4 @@ describe('an earlier release\'s data folder', () => {
     expect(result.pendingFullText).toBe(1);
     expect(await service.store.count({})).toBe(6);
   });
-});
-
-describe('npm run export and npm run import', () => {
-  const cli = join(ROOT, 'src/cli.ts');
-  const run = async (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> => {
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    return { code, stdout, stderr };
-  };
-
-  it('export writes the store to --out and import takes a folder into another store', async () => {
-    const out = join(await temp(), 'export');
-    // A data folder named on the command line must exist (issue #12), as an operator's would.
-    const exportData = join(await temp(), 'data');
-    await mkdir(exportData);
-    const exported = await run(['export', '--seeds', SEEDS, '--data', exportData, '--feeds', FEEDS, '--out', out]);
-    expect(exported.code).toBe(0);
-    expect(exported.stdout).toContain(`exported 5 articles`);
-    expect((await readdir(out)).length).toBe(5);
-    const empty = await temp();
-    const data = join(await temp(), 'data');
-    await mkdir(data);
-    const imported = await run(['import', out, '--seeds', empty, '--data', data, '--feeds', FEEDS]);
-    expect(imported.code).toBe(0);
-    expect(imported.stdout).toContain(`${out}: 5 articles added, 0 already stored, 0 unreadable`);
-  }, 60_000);
-
-  it('import without a folder names what is missing', async () => {
-    const result = await run(['import', '--data', join(await temp(), 'data')]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('import: name at least one folder to import');
-  }, 30_000);
 });

@@ -7,7 +7,7 @@ import { parseConfig } from '../../src/config.js';
 import { silentLog } from '../../src/log.js';
 import { CONCURRENCY } from '../../src/refresh/liveRefresh.js';
 import { createService, type Service } from '../../src/service.js';
-import { tempDir } from '../support/tempDir.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
 
 /** A live refresh fetches CONCURRENCY feeds at a time, in the sources' order (p-limit). */
 
@@ -44,9 +44,9 @@ describe('a live refresh', () => {
     cleanup.push(() => new Promise((resolve) => server.close(() => resolve())));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    const root = await tempDir();
-    cleanup.push(root.remove);
-    const [seeds, feeds, data] = ['seeds', 'feeds', 'data'].map((d) => join(root.path, d)) as [string, string, string];
+    const root = await tempDir('refresh-concurrency');
+    cleanup.push(() => removeDir(root));
+    const [seeds, feeds, data] = ['seeds', 'feeds', 'data'].map((d) => join(root, d)) as [string, string, string];
     await mkdir(seeds);
     await mkdir(feeds);
     for (let n = 1; n <= FEEDS; n += 1) {

@@ -5,7 +5,7 @@ import { parseFeedFilter } from '../../src/render/feedQuery.js';
 import { MAX_PATTERN_LENGTH } from '../../src/render/filters.js';
 import { FILTER_SCAN_BUDGET, type FeedPublisher } from '../../src/render/publisher.js';
 import type { SqliteStore } from '../../src/store/sqlite.js';
-import { ORIGIN, publisherOver, storeWith } from './support.js';
+import { ORIGIN, publisherOver, storeOf } from '../support/articles.js';
 
 const T0 = Date.UTC(2024, 5, 1);
 const HOUR = 3_600_000;
@@ -43,7 +43,7 @@ const listed = async (query: string, path = '/feed.json'): Promise<number[]> => 
 };
 
 beforeAll(async () => {
-  store = await storeWith(ARTICLES);
+  store = await storeOf(ARTICLES);
   publisher = await publisherOver(store, { wallClock: () => now });
 });
 afterAll(async () => {
@@ -165,7 +165,7 @@ describe('scan budget', () => {
   beforeAll(async () => {
     // The only match is the oldest article, beyond the budget from the newest.
     const many = Array.from({ length: FILTER_SCAN_BUDGET + 50 }, (_, i) => article(i + 1, 'voa', i === 0 ? '罕见' : `第${i + 1}篇`, '<p>正文</p>'));
-    big = await storeWith(many);
+    big = await storeOf(many);
     bigPublisher = await publisherOver(big);
   });
   afterAll(async () => {

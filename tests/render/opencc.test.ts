@@ -13,10 +13,11 @@ import { converterFor } from '../../src/render/opencc.js';
 import type { FeedPublisher } from '../../src/render/publisher.js';
 import { CONVERSION_NAMES, CONVERSIONS, convertedLanguage, type ConversionName } from '../../src/render/scripts.js';
 import type { Store } from '../../src/store/store.js';
-import { REPO } from '../feeds/support.js';
-import { ORIGIN, publisherOver, seedArticles, storeWith } from './support.js';
+import { ROOT } from '../support/paths.js';
+import { seedArticles } from '../support/seeds.js';
+import { ORIGIN, publisherOver, storeOf } from '../support/articles.js';
 
-const FIXTURES = join(REPO, 'tests/fixtures/opencc');
+const FIXTURES = join(ROOT, 'tests/fixtures/opencc');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
 /** tests/fixtures/opencc: the five seeds' titles as stored, and as each conversion writes them. */
 const TITLES = JSON.parse(fixture('titles.input.json')) as Record<string, string>;
@@ -124,7 +125,7 @@ describe('converted documents', () => {
   const newestFirst = (): string[] => [...seeds].sort((a, b) => b.published - a.published).map((a) => a.id);
 
   beforeAll(async () => {
-    store = await storeWith(seeds);
+    store = await storeOf(seeds);
     publisher = await publisherOver(store, { convert: inline });
   });
   afterAll(async () => {

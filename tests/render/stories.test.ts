@@ -4,9 +4,10 @@ import type { Article } from '../../src/model.js';
 import { converterFor } from '../../src/render/opencc.js';
 import type { FeedPublisher } from '../../src/render/publisher.js';
 import type { Store } from '../../src/store/store.js';
-import { ATOM_RNC, hasJing, hasXmllint, runTool, writeTemp } from '../feeds/support.js';
+import { ORIGIN, publisherOver, storeOf } from '../support/articles.js';
+import { writeTemp } from '../support/tempDir.js';
+import { ATOM_RNC, hasJing, hasXmllint, runTool } from '../support/validators.js';
 import { archiveArticles, REAL_ARCHIVE_DIR, SEEDS_DIR } from '../support/archiveArticles.js';
-import { ORIGIN, publisherOver, storeWith } from './support.js';
 
 /**
  * Issue #15's outputs over the labelled archive and the seeds: Biden's arrival in Hanoi is
@@ -24,7 +25,7 @@ const doc = async (path: string, query = ''): Promise<string> => (await publishe
 beforeAll(async () => {
   real = await archiveArticles(REAL_ARCHIVE_DIR);
   const all = [...(await archiveArticles(SEEDS_DIR)).values(), ...real.values()];
-  store = await storeWith(all.sort((a, b) => a.archived - b.archived || (a.id < b.id ? -1 : 1)));
+  store = await storeOf(all.sort((a, b) => a.archived - b.archived || (a.id < b.id ? -1 : 1)));
   publisher = await publisherOver(store);
 });
 afterAll(async () => {

@@ -1,22 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/log.js';
 import { Metrics } from '../../src/metrics.js';
-import { createApp, createDocumentHandler } from '../../src/serve/app.js';
-import { createHttpServer } from '../../src/serve/server.js';
 import { FeedPublisher } from '../../src/render/publisher.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { SourceRegistry } from '../../src/sources/registry.js';
-import { article } from '../store/contract.js';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { article } from '../support/storeContract.js';
+import { serveApp, type RunningServer } from '../support/servers.js';
 
 /** /readyz and /metrics (issue #10): what a load balancer and Prometheus read. */
 
-let server: Server | undefined;
+let server: RunningServer | undefined;
 let store: SqliteStore | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  await server?.close();
   await store?.close();
 });
 
@@ -33,9 +29,8 @@ async function serve(ready: () => boolean): Promise<{ url: string; metrics: Metr
     ready,
     metrics,
   };
-  server = createHttpServer(createDocumentHandler(deps), createApp(deps));
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, metrics };
+  server = await serveApp(deps);
+  return { url: server.url, metrics };
 }
 
 describe('/readyz', () => {

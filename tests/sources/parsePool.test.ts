@@ -1,7 +1,5 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { silentLog } from '../../src/log.js';
@@ -10,11 +8,11 @@ import { seedFileName } from '../../src/parse/seedFile.js';
 import { createService, type Service } from '../../src/service.js';
 import { parseArchiveFile } from '../../src/sources/archiveDir.js';
 import { recordingLog } from '../support/log.js';
+import { FEEDS_DIR as FEEDS, SEEDS_DIR as SEEDS } from '../support/paths.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
 
 /** A first load of many files is parsed in worker threads (issue #7); it must store exactly what in-line parsing would. */
 
-const SEEDS = fileURLToPath(new URL('../../seeds/', import.meta.url));
-const FEEDS = fileURLToPath(new URL('../../feeds/', import.meta.url));
 const COUNT = 260;
 const BAD = seedFileName(COUNT, 'ffffffffffffffff');
 let root: string;
@@ -22,7 +20,7 @@ let service: Service;
 let entries: ReturnType<typeof recordingLog>['entries'];
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'feedrelay-pool-'));
+  root = await tempDir('pool');
   const archive = join(root, 'archive');
   await mkdir(archive);
   const seeds = (await readdir(SEEDS)).sort();
@@ -43,7 +41,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await service?.close();
-  await rm(root, { recursive: true, force: true });
+  await removeDir(root);
 });
 
 describe('a first load through parse workers', () => {

@@ -2,17 +2,17 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FULL_TEXT_STATE_FILE, readFullTextStateFile } from '../../src/store/fullTextState.js';
-import { tempDir } from '../support/tempDir.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
 
 /** A fulltext-state.json of a release before the database, read field by field (zod). */
 describe('readFullTextStateFile', () => {
-  let dir: { path: string; remove(): Promise<void> };
+  let dir: string;
   let file: string;
   beforeEach(async () => {
-    dir = await tempDir('fulltext-state-');
-    file = join(dir.path, FULL_TEXT_STATE_FILE);
+    dir = await tempDir('fulltext-state');
+    file = join(dir, FULL_TEXT_STATE_FILE);
   });
-  afterEach(() => dir.remove());
+  afterEach(() => removeDir(dir));
 
   const read = async (doc: unknown): Promise<Awaited<ReturnType<typeof readFullTextStateFile>>> => {
     await writeFile(file, JSON.stringify(doc));

@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -18,19 +16,13 @@ import { indexQuery, indexTokens, PostgresStore } from '../../src/store/postgres
 import { indexEntry, searchPlan, SEARCH_TEXT_VERSION } from '../../src/store/search.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
-import { createTestDatabase, dropTemplate, migratedTemplate, postgresTarget, POSTGRES_REQUIRED, requiredLine, type TestDatabase } from '../support/postgres.js';
-import { tempDir } from '../support/tempDir.js';
-import { article, storeContract } from './contract.js';
+import { createTestDatabase, dropTemplate, migratedTemplate, skipPostgresSuite, type TestDatabase } from '../support/postgres.js';
+import { FEEDS_DIR, SEEDS_DIR } from '../support/paths.js';
+import { runCli } from '../support/processes.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
+import { article, storeContract } from '../support/storeContract.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const target = await postgresTarget();
-const skip = target.unreachable !== undefined;
-
-if (skip && POSTGRES_REQUIRED) {
-  it('has a PostgreSQL to test against (CI=true)', () => {
-    throw new Error(requiredLine(target));
-  });
-}
+const skip = await skipPostgresSuite();
 
 /**
  * Databases made during the current test, each with the stores open on it. Each test gets its
@@ -100,10 +92,10 @@ describe.skipIf(skip)('PostgreSQL', () => {
 
   describe('PostgreSQL engine', () => {
     const stores: Store[] = [];
-    const dirs: { remove(): Promise<void> }[] = [];
+    const dirs: string[] = [];
     afterEach(async () => {
       for (const s of stores.splice(0)) await s.close();
-      for (const d of dirs.splice(0)) await d.remove();
+      for (const d of dirs.splice(0)) await removeDir(d);
       await dropAll();
     });
     const open = async (): Promise<Store> => {
@@ -238,12 +230,12 @@ describe.skipIf(skip)('PostgreSQL', () => {
     });
 
     it('exports the same bytes as SQLite holding the same articles, and imports its export back', async () => {
-      const seeds = join(ROOT, 'seeds');
-      const feeds = join(ROOT, 'feeds');
+      const seeds = SEEDS_DIR;
+      const feeds = FEEDS_DIR;
       const temp = async (): Promise<string> => {
-        const d = await tempDir('feedrelay-pg-export-');
+        const d = await tempDir('pg-export');
         dirs.push(d);
-        return d.path;
+        return d;
       };
       current ??= await freshDatabase();
       const services: Service[] = [];
@@ -294,12 +286,12 @@ describe.skipIf(skip)('PostgreSQL', () => {
     let postgres: Store;
     /** The same database, probing row by row past 3 candidates: the way a list goes in a large archive. */
     let probing: Store;
-    let dir: { path: string; remove(): Promise<void> };
+    let dir: string | undefined;
     let corpus: Article[];
 
     beforeAll(async () => {
-      dir = await tempDir('feedrelay-pg-search-');
-      sqlite = SqliteStore.open(join(dir.path, 'feedrelay.db'));
+      dir = await tempDir('pg-search');
+      sqlite = SqliteStore.open(join(dir, 'feedrelay.db'));
       current = await freshDatabase();
       postgres = await track(current);
       probing = await PostgresStore.open(current.db.url, { collectCandidatesUpTo: 3 });
@@ -317,7 +309,7 @@ describe.skipIf(skip)('PostgreSQL', () => {
       await postgres?.close();
       await probing?.close();
       await dropAll();
-      await dir?.remove();
+      if (dir) await removeDir(dir);
     });
 
     const keyword = fc.oneof(
@@ -404,38 +396,31 @@ describe('an unreachable PostgreSQL', () => {
   const URL = 'postgres://feedrelay:hunter2@127.0.0.1:1/feedrelay';
 
   it('fails openStore with a StoreError naming the database, not its password', async () => {
-    const dir = await tempDir('feedrelay-pg-down-');
+    const dir = await tempDir('pg-down');
     try {
-      const failure = openStore({ dataDir: dir.path, databaseUrl: URL });
+      const failure = openStore({ dataDir: dir, databaseUrl: URL });
       await expect(failure).rejects.toThrow(StoreError);
       const message = await failure.then(() => '', (err: Error) => err.message);
       expect(message).toMatch(/^postgres:\/\/feedrelay@127\.0\.0\.1:1\/feedrelay: cannot open the PostgreSQL database: .*ECONNREFUSED/);
       expect(message).not.toContain('hunter2');
       expect(message).not.toContain('\n');
     } finally {
-      await dir.remove();
+      await removeDir(dir);
     }
   });
 
   it('makes the command exit 1 with that one line', async () => {
-    const dir = await tempDir('feedrelay-pg-cli-');
+    const dir = await tempDir('pg-cli');
     try {
       // Every folder named exists (a missing one is its own error, exit 2): only the database is wrong.
-      await mkdir(join(dir.path, 'seeds'));
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'export', '--data', dir.path, '--out', join(dir.path, 'out'), '--feeds', join(ROOT, 'feeds'), '--seeds', join(dir.path, 'seeds')], {
-        cwd: ROOT,
+      await mkdir(join(dir, 'seeds'));
+      const { code, stderr } = await runCli(['export', '--data', dir, '--out', join(dir, 'out'), '--feeds', FEEDS_DIR, '--seeds', join(dir, 'seeds')], {
         env: { ...process.env, DATABASE_URL: URL },
-        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(1);
       expect(stderr).toMatch(/^feedrelay: postgres:\/\/feedrelay@127\.0\.0\.1:1\/feedrelay: cannot open the PostgreSQL database: [^\n]*ECONNREFUSED[^\n]*\n$/);
     } finally {
-      await dir.remove();
+      await removeDir(dir);
     }
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { foldScript, foldTable } from '../../src/shared/script.js';
 import { indexEntry, searchPlan, searchText } from '../../src/store/search.js';
 
 describe('index entries', () => {
@@ -39,21 +38,6 @@ describe('search text', () => {
 });
 
 describe('script folding', () => {
-  it.each([
-    ['Traditional becomes Simplified', '臺灣選舉', '台湾选举'],
-    ['Simplified stays', '台湾选举', '台湾选举'],
-    ['Latin, digits and punctuation stay', 'Trump 2024，「」', 'Trump 2024，「」'],
-    ['a character outside the BMP keeps its place', 'a𠀀灣b', 'a𠀀湾b'],
-  ])('%s', (_what, text, folded) => {
-    expect(foldScript(text)).toBe(folded);
-  });
-
-  it('maps each character of the table to one character, so a substring stays a substring', () => {
-    const wider = [...foldTable()].filter(([from, to]) => [...from].length !== 1 || [...to].length !== 1);
-    expect(wider).toEqual([]);
-    expect(foldTable().size).toBeGreaterThan(3000);
-  });
-
   it('folds the search text and the keyword alike', () => {
     expect(searchText({ title: '臺灣', contentHtml: '<p>選舉</p>' })).toBe('台湾\n 选举 ');
     expect(searchPlan('臺灣').key).toBe('台湾');

@@ -1,53 +1,53 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { SEARCH_TEXT_VERSION } from '../../src/store/search.js';
 import { StoreError } from '../../src/errors.js';
-import { tempDir } from '../support/tempDir.js';
-import { article, storeContract } from './contract.js';
+import { spawnTsx } from '../support/processes.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
+import { article, storeContract } from '../support/storeContract.js';
 
-const made: { remove(): Promise<void> }[] = [];
+const made: string[] = [];
 let file = '';
 
 storeContract('SQLite', {
   async open() {
-    const dir = await tempDir('feedrelay-sqlite-');
+    const dir = await tempDir('sqlite');
     made.push(dir);
-    file = join(dir.path, 'feedrelay.db');
+    file = join(dir, 'feedrelay.db');
     return SqliteStore.open(file);
   },
   async reopen() {
     return SqliteStore.open(file);
   },
   async cleanup() {
-    for (const dir of made.splice(0)) await dir.remove();
+    for (const dir of made.splice(0)) await removeDir(dir);
   },
 });
 
 describe('SQLite engine', () => {
-  const dirs: { remove(): Promise<void> }[] = [];
+  const dirs: string[] = [];
   afterEach(async () => {
-    for (const dir of dirs.splice(0)) await dir.remove();
+    for (const dir of dirs.splice(0)) await removeDir(dir);
   });
 
   it('keeps every committed article when the process is killed mid-write', async () => {
-    const dir = await tempDir('feedrelay-kill-');
+    const dir = await tempDir('kill');
     dirs.push(dir);
-    const db = join(dir.path, 'feedrelay.db');
+    const db = join(dir, 'feedrelay.db');
     const script = `
       import { SqliteStore } from ${JSON.stringify(new URL('../../src/store/sqlite.ts', import.meta.url).pathname)};
-      import { article } from ${JSON.stringify(new URL('./contract.ts', import.meta.url).pathname)};
+      import { article } from ${JSON.stringify(new URL('../support/storeContract.ts', import.meta.url).pathname)};
       const store = SqliteStore.open(${JSON.stringify(db)});
       for (let n = 1; ; n += 1) {
         const r = await store.insert(article(n, { contentHtml: '<p>' + '长'.repeat(4000) + '</p>' }));
         process.stdout.write(r.arrival + '\\n');
       }`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawnTsx(['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let acknowledged = 0;
     await new Promise<void>((resolve) => {
-      child.stdout.on('data', (chunk: Buffer) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
         const lines = chunk.toString().trim().split('\n');
         acknowledged = Math.max(acknowledged, Number(lines.at(-1)));
         if (acknowledged >= 200) {
@@ -76,9 +76,9 @@ describe('SQLite engine', () => {
   });
 
   it('creates the schema once and opens it again as it is', async () => {
-    const dir = await tempDir('feedrelay-migrate-');
+    const dir = await tempDir('migrate');
     dirs.push(dir);
-    const db = join(dir.path, 'feedrelay.db');
+    const db = join(dir, 'feedrelay.db');
     const first = SqliteStore.open(db);
     await first.insert(article(1));
     await first.close();
@@ -88,9 +88,9 @@ describe('SQLite engine', () => {
   });
 
   it('rebuilds a search index made by an earlier searchText, once', async () => {
-    const dir = await tempDir('feedrelay-reindex-');
+    const dir = await tempDir('reindex');
     dirs.push(dir);
-    const db = join(dir.path, 'feedrelay.db');
+    const db = join(dir, 'feedrelay.db');
     const first = SqliteStore.open(db);
     await first.insertMany([article(1, { title: '臺灣選舉' }), article(2, { title: '台湾选举' })]);
     await first.close();

@@ -1,19 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from './paths.js';
 
 /**
- * The checks that need something from outside npm: a browser, validators, a font, a schema. Where
- * one is missing, its tests are skipped and the skip is recorded, so `npm test` ends with one line
- * saying what did not run and which Debian package runs it (tests/support/skipSummary.ts). In CI
- * (CI=true), where .ci/run installs every package, a missing one fails instead, so a broken install
- * cannot pass quietly.
+ * The checks that need something from outside npm: a browser, validators, a font, a schema (and,
+ * recorded the same way, a PostgreSQL server). Where one is missing, its tests are skipped and the
+ * skip is recorded, so `npm test` ends with one line saying what did not run and which Debian
+ * package runs it (tests/support/skipSummary.ts). In CI (CI=true), where .ci/run installs every
+ * package, a missing one fails instead, so a broken install cannot pass quietly.
  */
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** Where skips are recorded for the summary: one file per check, written from any worker. */
-export const SKIP_RECORDS = join(REPO, 'test-output', 'skipped-checks');
+export const SKIP_RECORDS = join(ROOT, 'test-output', 'skipped-checks');
 
 export interface Check {
   /** What is checked with it, as the summary names it. */
@@ -36,7 +35,7 @@ function onPath(tool: string): boolean {
 }
 
 /** RFC 4287's RELAX NG grammar, beside the project as ../shared; it is not shipped with feedrelay. */
-export const ATOM_RNC = join(REPO, '../shared/schemas/atom.rnc');
+export const ATOM_RNC = join(ROOT, '../shared/schemas/atom.rnc');
 
 export const CHECKS = {
   chromium: { name: 'pages in Chromium', present: () => existsSync('/usr/bin/chromium'), debianPackage: 'chromium' },
@@ -71,7 +70,15 @@ function record(check: Check): void {
   if (process.env.CI === 'true' && check.debianPackage) {
     throw new Error(`${check.name}: required in CI but missing (apt-get install ${check.debianPackage})`);
   }
-  const skip: SkipRecord = { name: check.name, debianPackage: check.debianPackage, missing: check.missing };
+  recordSkip({ name: check.name, debianPackage: check.debianPackage, missing: check.missing });
+}
+
+/**
+ * Records a skip for the summary line, once per name whichever worker writes it: what `canRun`
+ * does for a missing check, and what the PostgreSQL suites do when no server answers
+ * (tests/support/postgres.ts; their probe is asynchronous, so it is no `Check`).
+ */
+export function recordSkip(skip: SkipRecord): void {
   mkdirSync(SKIP_RECORDS, { recursive: true });
-  writeFileSync(join(SKIP_RECORDS, `${check.name.replace(/[^A-Za-z0-9]+/g, '-')}.json`), JSON.stringify(skip));
+  writeFileSync(join(SKIP_RECORDS, `${skip.name.replace(/[^A-Za-z0-9]+/g, '-')}.json`), JSON.stringify(skip));
 }

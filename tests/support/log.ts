@@ -13,3 +13,7 @@ export function recordingLog(): { log: Log; entries: LogEntry[] } {
   const log = pino({ level: 'debug' }, { write: (line: string) => void entries.push(JSON.parse(line) as LogEntry) });
   return { log, entries };
 }
+
+/** pino's levels, as recorded entries carry them. */
+export const WARN = 40;
+export const ERROR = 50;

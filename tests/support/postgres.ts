@@ -2,13 +2,15 @@
  * The PostgreSQL the tests use: FEEDRELAY_TEST_DATABASE_URL, else the local server's `postgres`
  * database. Each test makes its own database from it and drops it.
  *
- * Where none answers, a PostgreSQL suite is skipped, and the run prints one line saying so
- * (`setup` below is vitest's globalSetup); under CI=true the suites fail instead, since CI
- * (.ci/run) starts a server first.
+ * Where none answers, a PostgreSQL suite is skipped, and the skip is named in the summary line at
+ * the end of the run, beside the other skipped checks (tests/support/checks.ts); under CI=true the
+ * suites fail instead, since CI (.ci/run) starts a server first.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { it } from 'vitest';
 import { withoutPassword } from '../../src/store/databaseUrl.js';
+import { recordSkip } from './checks.js';
 
 export const TEST_DATABASE_URL = process.env.FEEDRELAY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -44,9 +46,9 @@ export function postgresTarget(): Promise<PostgresTarget> {
 
 const HOW = 'start PostgreSQL on 127.0.0.1:5432 or set FEEDRELAY_TEST_DATABASE_URL';
 
-/** The one line printed where the PostgreSQL suites are skipped. */
-export function skippedLine(target: PostgresTarget): string {
-  return `PostgreSQL suite skipped: no PostgreSQL at ${withoutPassword(target.url)} (${target.unreachable}); ${HOW} to run it`;
+/** The PostgreSQL suites as the skip summary names them, and why they did not run. */
+export function skipRecord(target: PostgresTarget): { name: string; missing: string } {
+  return { name: 'the PostgreSQL suites', missing: `no PostgreSQL at ${withoutPassword(target.url)} (${target.unreachable}); ${HOW} to run them` };
 }
 
 /** Why a PostgreSQL suite fails under CI=true where no server answers. */
@@ -54,10 +56,21 @@ export function requiredLine(target: PostgresTarget): string {
   return `no PostgreSQL at ${withoutPassword(target.url)} (${target.unreachable}), and CI=true requires the PostgreSQL suite: ${HOW} (.ci/run starts one)`;
 }
 
-/** vitest globalSetup: says once, for the whole run, that the PostgreSQL suites are skipped. */
-export async function setup(): Promise<void> {
+/**
+ * Whether this test file's PostgreSQL suite is to be skipped: when no server answers. The skip
+ * is recorded for the summary line; under CI=true a test that fails, naming why, is added instead.
+ */
+export async function skipPostgresSuite(): Promise<boolean> {
   const target = await postgresTarget();
-  if (target.unreachable !== undefined && !POSTGRES_REQUIRED) console.warn(skippedLine(target));
+  if (target.unreachable === undefined) return false;
+  if (POSTGRES_REQUIRED) {
+    it('has a PostgreSQL to test against (CI=true)', () => {
+      throw new Error(requiredLine(target));
+    });
+  } else {
+    recordSkip(skipRecord(target));
+  }
+  return true;
 }
 
 /** `url` with its database replaced by `name`. */

@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCallback, isDisallowedAddress } from '../../src/websub/callbackAddress.js';
 import { MAX_RESPONSE_BYTES, requestCallback } from '../../src/websub/callbackRequest.js';
+import { listenLocal, type RunningServer } from '../support/servers.js';
 
 describe('isDisallowedAddress', () => {
   it.each([
@@ -42,11 +42,11 @@ describe('checkCallback', () => {
 });
 
 describe('requestCallback', () => {
-  let server: Server;
+  let server: RunningServer;
   let port: number;
   const hosts: string[] = [];
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    server = await listenLocal(createServer((req, res) => {
       hosts.push(req.headers.host ?? '');
       if (req.url === '/slow') return; // never answers
       if (req.url === '/big') {
@@ -54,14 +54,10 @@ describe('requestCallback', () => {
         return;
       }
       res.end('hello');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    }));
+    port = server.port;
   });
-  afterAll(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  afterAll(() => server.close());
 
   it('connects to the checked address, not to a new lookup of the name', async () => {
     // `rebind.invalid` resolves nowhere: only the pinned address can be reached.

@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +6,10 @@ import { parseConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { silentLog } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
-import { copySeeds, FEEDS_DIR, readSeed, removeDir, tempDir, withLinkLine, SEED_FILES } from '../seedArchive/support.js';
+import { FEEDS_DIR } from '../support/paths.js';
+import { copySeeds, readSeed, SEED_FILES, withLinkLine } from '../support/seeds.js';
+import { listenLocal, type RunningServer } from '../support/servers.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
 
 describe('WebSub flags', () => {
   it('default to the built-in hub and public callbacks only', () => {
@@ -28,7 +30,7 @@ describe('WebSub flags', () => {
 describe('an external hub', () => {
   let seeds: string;
   let data: string;
-  let hub: Server;
+  let hub: RunningServer;
   let hubUrl: string;
   let service: Service;
   const pings: URLSearchParams[] = [];
@@ -38,23 +40,21 @@ describe('an external hub', () => {
     seeds = await tempDir('websub-ext-seeds');
     data = await tempDir('websub-ext-data');
     await copySeeds(seeds);
-    hub = createServer((req, res) => {
+    hub = await listenLocal(createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         pings.push(new URLSearchParams(body));
         res.writeHead(204).end();
       });
-    });
-    await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
-    hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/`;
+    }));
+    hubUrl = `${hub.url}/`;
     service = await createService(parseConfig(['--seeds', seeds, '--data', data, '--feeds', FEEDS_DIR, '--base-url', 'https://feeds.example', '--websub-hub', hubUrl], {}), silentLog);
     await service.refresh();
   });
   afterEach(async () => {
     await service.close();
-    hub.closeAllConnections();
-    await new Promise((resolve) => hub.close(resolve));
+    await hub.close();
     await removeDir(seeds);
     await removeDir(data);
   });

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +8,10 @@ import { silentLog } from '../../src/log.js';
 import { createApp } from '../../src/serve/app.js';
 import { createService, type Service } from '../../src/service.js';
 import { MAX_PENDING_VERIFICATIONS, WebSubHub } from '../../src/websub/hub.js';
-import { copySeeds, FEEDS_DIR, removeDir, tempDir } from '../seedArchive/support.js';
+import { FEEDS_DIR } from '../support/paths.js';
+import { copySeeds } from '../support/seeds.js';
+import { listenLocal, type RunningServer } from '../support/servers.js';
+import { removeDir, tempDir } from '../support/tempDir.js';
 
 /** A seed dropped into the folder after start: the change that makes the hub deliver. */
 const ADDED = [
@@ -35,11 +37,11 @@ class Subscriber {
   /** Leaves verification requests unanswered. */
   hang = false;
   deliveryStatus: () => number = () => 200;
-  private server!: Server;
+  private server!: RunningServer;
   base = '';
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => {
+    this.server = await listenLocal(createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -54,9 +56,8 @@ class Subscriber {
         res.writeHead(this.deliveryStatus());
         res.end();
       });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    }));
+    this.base = this.server.url;
   }
 
   gets(mode: string): Received[] {
@@ -68,8 +69,7 @@ class Subscriber {
   }
 
   close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.server.close();
   }
 }
 
@@ -77,7 +77,7 @@ let seeds: string;
 let data: string;
 let service: Service;
 let hub: WebSubHub;
-let server: Server;
+let server: RunningServer | undefined;
 let base: string;
 let subscriber: Subscriber;
 let now: number;
@@ -90,16 +90,13 @@ async function startService(allowPrivate: boolean): Promise<void> {
   hub = new WebSubHub({ store: service.store, publisher: service.publisher, log: silentLog, baseUrl: undefined, allowPrivate, now: () => now, retryDelaysMs: [20, 20] });
   hub.start();
   const app = createApp({ publisher: service.publisher, log: silentLog, trustProxy: false, route: { baseUrl: undefined, maxAgeSeconds: 900 }, websub: hub });
-  server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listenLocal(createServer(app));
+  base = server.url;
 }
 
 async function stopService(): Promise<void> {
   await hub?.stop();
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   await service?.close();
 }
 

@@ -1,0 +1,119 @@
+import { readdir } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createService, type Service } from '../../src/service.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+import { recordingLog } from '../support/log.js';
+import { startServe, type Serving } from '../support/processes.js';
+import { type FixtureServer, type Handler, serveBytes, startFixtureServer } from '../support/upstream.js';
+import { liveArgs, liveConfig, liveDirs, type LiveDirs, removeLiveDirs, writeDefinitions } from '../support/live.js';
+
+/**
+ * Issue #5 point 5, end to end: `serve` in its own process gets SIGTERM or SIGINT while a
+ * refresh is storing articles and another feed hangs. It must exit 0 within 10 s and leave every
+ * committed article whole in the store, for a restart to read.
+ */
+
+/** What the issue allows from signal to exit. */
+const EXIT_WITHIN_MS = 10_000;
+const ITEMS = 400;
+
+function bigFeed(n: number): string {
+  const items = Array.from({ length: n }, (_, i) =>
+    `<item><title>第${i}条新闻</title><link>https://big.example.org/a/${i}.html</link><pubDate>${new Date(Date.UTC(2024, 9, 31) - i * 60_000).toUTCString()}</pubDate><description>&lt;p&gt;正文 ${i}&lt;/p&gt;</description></item>`);
+  return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>big</title>${items.join('')}</channel></rss>`;
+}
+
+let upstream: FixtureServer | undefined;
+let dirs: LiveDirs | undefined;
+let serving: Serving | undefined;
+/** Stores and services the test opened on the child's data folder, closed after it. */
+let opened: (Store | Service)[] = [];
+
+afterEach(async () => {
+  if (serving && serving.child.exitCode === null && serving.child.signalCode === null) serving.child.kill('SIGKILL');
+  for (const o of opened) await o.close();
+  opened = [];
+  await upstream?.close();
+  if (dirs) await removeLiveDirs(dirs);
+  upstream = undefined;
+  dirs = undefined;
+  serving = undefined;
+});
+
+/** The store in the child's data folder, opened by the test (the child has created and migrated it before serving). */
+async function childStore(): Promise<Store> {
+  const store = await openStore({ dataDir: dirs!.data });
+  opened.push(store);
+  return store;
+}
+
+describe('serve under a signal', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s mid-refresh: exits 0 within 10 s, the write in progress finished, nothing partial', async (signal) => {
+    let hangClosed = false;
+    const hang: Handler = (req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/rss+xml' });
+      res.write('<?xml version="1.0"?><rss version="2.0"><channel>');
+      req.socket.on('close', () => void (hangClosed = true));
+    };
+    upstream = await startFixtureServer({ '/big.xml': serveBytes(bigFeed(ITEMS), { ETag: '"big-1"' }), '/hang.xml': hang });
+    dirs = await liveDirs(`signal-${signal}`);
+    await writeDefinitions(dirs.feeds, [
+      { id: 'big', title: '大量新闻', url: 'https://big.example.org/', feeds: [upstream.url('/big.xml')] },
+      { id: 'hang', title: '挂起', url: 'https://hang.example.org/', feeds: [upstream.url('/hang.xml')] },
+    ]);
+    // the feed request deadline is far past the 10 s: only the shutdown can end the hung request in time
+    serving = await startServe(['--live', ...liveArgs(dirs, ['--fetch-timeout', '60'])]);
+    const store = await childStore();
+    await expect.poll(() => store.count({ source: 'big' }), { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);
+    await expect.poll(() => upstream!.requests.map((r) => r.path).sort()).toEqual(['/big.xml', '/hang.xml']);
+
+    const sent = Date.now();
+    serving.child.kill(signal);
+    const exit = await serving.exited;
+    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+    expect(exit.at - sent).toBeLessThan(EXIT_WITHIN_MS);
+    expect(serving.lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
+    expect(hangClosed).toBe(true);
+
+    // nothing partial: every stored article whole, the feed states saved, no files beside the database
+    const articles = await store.byArrival({ source: 'big' }, 0, ITEMS + 1);
+    expect(articles.length).toBeGreaterThan(0);
+    for (const article of articles) {
+      expect(article.url).toMatch(/^https:\/\/big\.example\.org\/a\/\d+\.html$/);
+      expect(article.title).toBe(`第${/(\d+)\.html$/.exec(article.url)![1]}条新闻`);
+    }
+    expect((await readdir(dirs.data)).filter((n) => n.endsWith('.txt') || n.endsWith('.tmp'))).toEqual([]);
+    const states = await store.feedStates();
+    expect(states.map((f) => f.source)).toEqual(['big', 'hang']);
+    // validators only where every article they cover is stored
+    const big = states.find((f) => f.source === 'big')!;
+    if (articles.length < ITEMS) expect(big.etag).toBeUndefined();
+    else expect(big.etag).toBe('"big-1"');
+    const everything = await store.byArrival({}, 0, ITEMS + 10);
+    expect(everything).toHaveLength(5 + articles.length);
+
+    // a restart reads every article stored, unchanged, and logs no error
+    const { log, entries } = recordingLog();
+    const restarted = await createService(liveConfig(dirs), log);
+    opened.push(restarted);
+    await restarted.refresh({ live: false });
+    expect(await restarted.store.count({})).toBe(5 + articles.length);
+    expect(await restarted.store.byArrival({}, 0, ITEMS + 10)).toEqual(everything);
+    expect(entries.filter((e) => e.level >= 50)).toEqual([]);
+  }, 90_000);
+
+  it('SIGTERM while idle exits 0 at once', async () => {
+    upstream = await startFixtureServer({});
+    dirs = await liveDirs('signal-idle');
+    await writeDefinitions(dirs.feeds, []);
+    serving = await startServe(liveArgs(dirs));
+    const health = await fetch(`http://127.0.0.1:${serving.port}/healthz`);
+    expect(await health.text()).toBe('ok\n');
+    const sent = Date.now();
+    serving.child.kill('SIGTERM');
+    const exit = await serving.exited;
+    expect(exit.code).toBe(0);
+    expect(exit.at - sent).toBeLessThan(EXIT_WITHIN_MS);
+  }, 60_000);
+});
