@@ -10,7 +10,6 @@ import { LogSink } from './logSink.js';
 import { scheduleRefresh, intervalSeconds } from './scheduler.js';
 import { buildSite } from './build.js';
 import { formatRefreshTable } from './refresh/table.js';
-import { createApp, createDocumentHandler } from './serve/app.js';
 import { createHttpServer } from './serve/server.js';
 import { exportArchive } from './interchange/exportArchive.js';
 import { Metrics } from './metrics.js';
@@ -58,11 +57,10 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       ? { token: config.adminToken, refresh: () => service.refresh({ ignoreBackoff: true }), refreshing: () => service.refreshing(), log }
       : undefined,
   };
-  const app = createApp(appDeps);
   const scheduler = scheduleRefresh(config.cron, () => service.refresh({ scheduled: true }), log);
   const server: Server = await new Promise((resolve, reject) => {
     // Documents are answered on bare node:http before Express (see serve/server.ts).
-    const s = createHttpServer(createDocumentHandler(appDeps), app);
+    const s = createHttpServer(appDeps);
     s.once('error', reject);
     s.listen(config.port, config.host ?? '::', () => resolve(s));
   });

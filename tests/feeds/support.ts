@@ -11,7 +11,6 @@ import { ATOM_RNC, canRun, CHECKS } from '../support/checks.js';
 import { sanitizeHtml } from '../../src/normalize/sanitize.js';
 import type { Article, Language } from '../../src/model.js';
 import { FeedPublisher, type PublisherOptions } from '../../src/render/publisher.js';
-import { createApp, createDocumentHandler } from '../../src/serve/app.js';
 import { createHttpServer } from '../../src/serve/server.js';
 import { parseSourceDefinition } from '../../src/sources/definitions.js';
 import { SourceRegistry } from '../../src/sources/registry.js';
@@ -99,7 +98,7 @@ export async function startServer(
     trustProxy: options.trustProxy ?? false,
     route: { baseUrl: options.baseUrl, maxAgeSeconds: options.maxAgeSeconds ?? 900 },
   };
-  const server = createHttpServer(createDocumentHandler(deps), createApp(deps));
+  const server = createHttpServer(deps);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connect, type AddressInfo } from 'node:net';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import type { Log } from '../../src/log.js';
-import { createApp, createDocumentHandler, type AppDeps } from '../../src/serve/app.js';
+import type { AppDeps } from '../../src/serve/app.js';
 import { createHttpServer } from '../../src/serve/server.js';
 import type { Service } from '../../src/service.js';
 import { canRun, CHECKS } from '../support/checks.js';
@@ -150,7 +150,7 @@ export async function serveService(service: Service, log: Log, adminToken?: stri
       ? { token: adminToken, refresh: () => service.refresh({ ignoreBackoff: true }), refreshing: () => service.refreshing(), log }
       : undefined,
   };
-  const server = createHttpServer(createDocumentHandler(deps), createApp(deps));
+  const server = createHttpServer(deps);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

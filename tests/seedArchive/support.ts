@@ -1,13 +1,12 @@
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { Log } from '../../src/log.js';
 import type { Language } from '../../src/model.js';
-import { createApp } from '../../src/serve/app.js';
+import { createHttpServer } from '../../src/serve/server.js';
 import type { Service } from '../../src/service.js';
 import { loadSourceDefinitions } from '../../src/sources/definitions.js';
 import { SourceRegistry } from '../../src/sources/registry.js';
@@ -106,16 +105,17 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** createApp over a service, listening on 127.0.0.1 on a free port. */
+/** The server over a service, listening on 127.0.0.1 on a free port. */
 export async function listen(service: Service, log: Log, options: { baseUrl?: string } = {}): Promise<RunningApp> {
-  const app = createApp({
+  const server = createHttpServer({
     publisher: service.publisher,
     log,
     trustProxy: false,
     route: { baseUrl: options.baseUrl, maxAgeSeconds: 900 },
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/log.js';
 import { Metrics } from '../../src/metrics.js';
-import { createApp, createDocumentHandler } from '../../src/serve/app.js';
 import { createHttpServer } from '../../src/serve/server.js';
 import { FeedPublisher } from '../../src/render/publisher.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
@@ -33,7 +32,7 @@ async function serve(ready: () => boolean): Promise<{ url: string; metrics: Metr
     ready,
     metrics,
   };
-  server = createHttpServer(createDocumentHandler(deps), createApp(deps));
+  server = createHttpServer(deps);
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, metrics };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { silentLog } from '../../src/log.js';
-import { createApp } from '../../src/serve/app.js';
+import { createHttpServer } from '../../src/serve/server.js';
 import { createService, type Service } from '../../src/service.js';
 import { MAX_PENDING_VERIFICATIONS, WebSubHub } from '../../src/websub/hub.js';
 import { copySeeds, FEEDS_DIR, removeDir, tempDir } from '../seedArchive/support.js';
@@ -89,10 +89,8 @@ async function startService(allowPrivate: boolean): Promise<void> {
   // The service's own hub, with retries in milliseconds rather than minutes.
   hub = new WebSubHub({ store: service.store, publisher: service.publisher, log: silentLog, baseUrl: undefined, allowPrivate, now: () => now, retryDelaysMs: [20, 20] });
   hub.start();
-  const app = createApp({ publisher: service.publisher, log: silentLog, trustProxy: false, route: { baseUrl: undefined, maxAgeSeconds: 900 }, websub: hub });
-  server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  server = createHttpServer({ publisher: service.publisher, log: silentLog, trustProxy: false, route: { baseUrl: undefined, maxAgeSeconds: 900 }, websub: hub });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
