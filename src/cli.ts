@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pkg from '../package.json' with { type: 'json' };
 import { startupBanner } from './banner.js';
 import { parseCommandLine, usage, type Config } from './config.js';
 import { ConfigError, StoreError } from './errors.js';
@@ -15,6 +14,7 @@ import { exportArchive } from './interchange/exportArchive.js';
 import { Metrics } from './metrics.js';
 import { createService } from './service.js';
 import { onShutdownSignals } from './shutdown.js';
+import { PACKAGE } from './packageRoot.js';
 
 /** Log lines go to standard output (fd 1) for `serve`; messages for people to standard error. */
 const stdout = new LogSink(1);
@@ -66,7 +66,7 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
   const address = server.address() as AddressInfo;
   log.info({ address, cron: config.cron, live: config.live }, 'serving');
-  stderr.write(`${startupBanner({ version: pkg.version, articles: stored, address, host: config.host, baseUrl: config.baseUrl })}\n`);
+  stderr.write(`${startupBanner({ version: PACKAGE.version, articles: stored, address, host: config.host, baseUrl: config.baseUrl })}\n`);
   service.startWebSub();
   if (config.live) service.refresh({ scheduled: true }).catch((err: unknown) => log.error({ err }, 'start-up refresh failed'));
   onShutdownSignals({ log, server, scheduler, service, exit });
