@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPTIONS, parseConfig, usage } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { checkFolders } from '../../src/folders.js';
+import { CLI } from '../support/compiled.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -121,7 +122,7 @@ describe('folders named in the configuration', () => {
 describe('the CLI given a bad value (issue #12)', () => {
   function run(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; stdout: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       let stdout = '';
       child.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));

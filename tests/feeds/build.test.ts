@@ -10,6 +10,7 @@ import type { FeedPublisher } from '../../src/render/publisher.js';
 import { createService } from '../../src/service.js';
 import type { Store } from '../../src/store/store.js';
 import { makeArticle, makePublisher, makeStore, REPO, request, startServer, type TestServer } from './support.js';
+import { CLI } from '../support/compiled.js';
 
 const BASE = 'https://feeds.example.org/relay';
 
@@ -76,7 +77,7 @@ describe('static build', () => {
 
 describe('npm run build', () => {
   const cli = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli.ts'), 'build', ...args], {
+    spawnSync(process.execPath, [CLI, 'build', ...args], {
       cwd: REPO,
       encoding: 'utf8',
       timeout: 60_000,

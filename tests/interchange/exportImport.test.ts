@@ -8,6 +8,7 @@ import { silentLog } from '../../src/log.js';
 import { createService, type Service } from '../../src/service.js';
 import { SQLITE_FILE } from '../../src/store/open.js';
 import { tempDir } from '../support/tempDir.js';
+import { CLI } from '../support/compiled.js';
 
 /** The seed format stays the interchange (issue #10): export, import, and an earlier release's data folder. */
 
@@ -128,10 +129,9 @@ describe('an earlier release\'s data folder', () => {
 });
 
 describe('npm run export and npm run import', () => {
-  const cli = join(ROOT, 'src/cli.ts');
   const run = async (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });

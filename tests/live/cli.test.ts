@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/model.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { CLI } from '../support/compiled.js';
 import {
   fixtureBytes, liveArgs, liveDirs, outletDefinitions, removeLiveDirs, ROOT, serveBytes, serveHang, serveStatus, startFixtureServer,
   writeDefinitions, type FixtureServer, type LiveDirs,
@@ -19,7 +20,7 @@ interface Finished {
 }
 
 function cli(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function finished(child: ChildProcess, onStderr: (text: string) => void = () => undefined): Promise<Finished> {
@@ -59,7 +60,7 @@ afterEach(async () => {
   await removeLiveDirs(dirs);
 });
 
-/** Each test starts `node --import tsx` once or twice; on a busy machine that alone can take many seconds. */
+/** Each test starts the CLI once or twice; on a busy machine that alone can take many seconds. */
 const CLI_TIMEOUT_MS = 60_000;
 
 describe('feedrelay refresh', { timeout: CLI_TIMEOUT_MS }, () => {

@@ -3,6 +3,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { untilServing } from '../support/npmStart.js';
+import { CLI } from '../support/compiled.js';
 
 /** Real `serve` processes on one database, and a cut-able path to that database, for the replica tests. */
 
@@ -17,9 +18,9 @@ export interface Replica {
   stderr(): string;
 }
 
-/** `serve` in a child process (node and tsx, no npm in between, so a signal reaches the server itself). */
+/** `serve` in a child process (the compiled CLI, no npm in between, so a signal reaches the server itself). */
 export async function startReplica(args: string[], env: Record<string, string> = {}): Promise<Replica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { liveArgs, liveDirs, removeLiveDirs, ROOT, writeDefinitions, type LiveDirs } from '../live/support.js';
+import { CLI } from '../support/compiled.js';
 
 /**
  * Issue #12 point 2: `npm start | head -3`, then Ctrl-C. Standard output is a pipe nobody reads
@@ -37,7 +38,7 @@ async function start(closeStdout: 'at once' | 'after the serving line'): Promise
   dirs = await liveDirs(`closed-pipe-${closeStdout.replace(/ /g, '-')}`);
   await writeDefinitions(dirs.feeds, []);
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', String(port), '--host', '127.0.0.1', ...liveArgs(dirs)], {
+  const proc = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', ...liveArgs(dirs)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

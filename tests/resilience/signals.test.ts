@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createService, type Service } from '../../src/service.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { CLI } from '../support/compiled.js';
 import {
   liveArgs, liveConfig, liveDirs, recordingLog, removeLiveDirs, ROOT, serveBytes, startFixtureServer, writeDefinitions,
   type FixtureServer, type Handler, type LiveDirs,
@@ -28,9 +29,9 @@ interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
-/** `node --import tsx src/cli.ts serve ...`: the signal reaches our process itself, not npm's or tsx's. */
+/** `node lib/cli.js serve ...`: the signal reaches our process itself, not npm's. */
 function startServe(args: string[]): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Child['lines'] = [];
   let stderr = '';
   let buffered = '';

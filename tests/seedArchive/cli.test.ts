@@ -6,6 +6,7 @@ import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmStart, stopNpm, type Started } from '../support/npmStart.js';
 import { copySeeds, FEEDS_DIR, NEWEST_FIRST, removeDir, ROOT, tempDir } from './support.js';
+import { CLI } from '../support/compiled.js';
 
 /** `npm start` end to end, as a newcomer runs it, and the CLI's answer to a bad flag. */
 
@@ -64,7 +65,7 @@ describe('npm start', () => {
 describe('the CLI given bad configuration', () => {
   function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', ...args], {
+      const child = spawn(process.execPath, [CLI, 'serve', ...args], {
         cwd: ROOT,
         env: { ...process.env, ...env },
         stdio: ['ignore', 'ignore', 'pipe'],

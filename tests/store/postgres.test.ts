@@ -20,6 +20,7 @@ import type { Store } from '../../src/store/store.js';
 import { createTestDatabase, dropTemplate, migratedTemplate, postgresTarget, POSTGRES_REQUIRED, requiredLine, type TestDatabase } from '../support/postgres.js';
 import { tempDir } from '../support/tempDir.js';
 import { article, storeContract } from './contract.js';
+import { CLI } from '../support/compiled.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const target = await postgresTarget();
@@ -421,7 +422,7 @@ describe('an unreachable PostgreSQL', () => {
     try {
       // Every folder named exists (a missing one is its own error, exit 2): only the database is wrong.
       await mkdir(join(dir.path, 'seeds'));
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'export', '--data', dir.path, '--out', join(dir.path, 'out'), '--feeds', join(ROOT, 'feeds'), '--seeds', join(dir.path, 'seeds')], {
+      const child = spawn(process.execPath, [CLI, 'export', '--data', dir.path, '--out', join(dir.path, 'out'), '--feeds', join(ROOT, 'feeds'), '--seeds', join(dir.path, 'seeds')], {
         cwd: ROOT,
         env: { ...process.env, DATABASE_URL: URL },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -56,7 +56,7 @@ export function untilServing(child: ChildProcess, timeoutMs: number, what: strin
   });
 }
 
-/** Stops the whole process group (npm, sh, tsx, node) and waits for npm to exit. */
+/** Stops the whole process group (npm, sh, node) and waits for npm to exit. */
 export function stopNpm(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
