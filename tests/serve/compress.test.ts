@@ -27,27 +27,27 @@ describe('compress', () => {
     expect(doc.encodedNow('br')).toBe(e.body);
   });
 
+  /** Compresses a gzip exchange of a document whose encode() answers `encoded`; the exchange after. */
+  async function compressWith(encoded: () => Promise<Buffer | null>, log: Log = silentLog) {
+    const body = Buffer.from('x'.repeat(5000));
+    const { exchange: e } = exchange();
+    e.doc = { body, encode: encoded } as unknown as RenderedDocument;
+    e.encoding = 'gzip';
+    await new Promise<void>((resolve) => compress(log)(e, () => resolve()));
+    return { e, body };
+  }
+
   it('answers identity, with a warning, when compressing fails', async () => {
     const warnings: unknown[] = [];
     const log = { ...silentLog, warn: (...args: unknown[]) => void warnings.push(args) } as unknown as Log;
-    const body = Buffer.from('x'.repeat(5000));
-    const doc = { body, encode: () => Promise.reject(new Error('zlib broke')) } as unknown as RenderedDocument;
-    const { exchange: e } = exchange();
-    e.doc = doc;
-    e.encoding = 'gzip';
-    await new Promise<void>((resolve) => compress(log)(e, () => resolve()));
+    const { e, body } = await compressWith(() => Promise.reject(new Error('zlib broke')), log);
     expect(e.encoding).toBeUndefined();
     expect(e.body).toBe(body);
     expect(warnings).toHaveLength(1);
   });
 
   it('answers identity when the compressed body would not be smaller', async () => {
-    const body = Buffer.from('x'.repeat(5000));
-    const doc = { body, encode: () => Promise.resolve(null) } as unknown as RenderedDocument;
-    const { exchange: e } = exchange();
-    e.doc = doc;
-    e.encoding = 'gzip';
-    await new Promise<void>((resolve) => compress(silentLog)(e, () => resolve()));
+    const { e, body } = await compressWith(() => Promise.resolve(null));
     expect(e.encoding).toBeUndefined();
     expect(e.body).toBe(body);
   });
