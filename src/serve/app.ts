@@ -41,7 +41,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.disable('etag'); // documents carry their own strong ETag
+  app.disable('etag'); // none on health or status answers; documents (served before the app) carry their own
   app.set('trust proxy', deps.trustProxy);
   const { metrics } = deps;
   if (metrics) {
