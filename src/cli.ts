@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pkg from '../package.json' with { type: 'json' };
 import { startupBanner } from './banner.js';
 import { parseCommandLine, usage, type Config } from './config.js';
 import { ConfigError, StoreError } from './errors.js';
@@ -10,13 +9,13 @@ import { LogSink } from './logSink.js';
 import { scheduleRefresh } from './scheduler.js';
 import { buildSite } from './build.js';
 import { formatRefreshTable } from './refresh/table.js';
-import { createApp, createDocumentHandler } from './serve/app.js';
 import { createHttpServer } from './serve/server.js';
 import { exportArchive } from './interchange/exportArchive.js';
 import { Metrics } from './metrics.js';
 import { createService } from './service.js';
 import { onShutdownSignals } from './shutdown.js';
 import { openStore } from './store/open.js';
+import { PACKAGE } from './shared/packageRoot.js';
 
 /** Log lines go to standard output (fd 1) for `serve`; messages for people to standard error. */
 const stdout = new LogSink(1);
@@ -59,17 +58,16 @@ async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
       ? { token: config.adminToken, refresh: () => service.refresh({ ignoreBackoff: true }), refreshing: () => service.refreshing(), log }
       : undefined,
   };
-  const app = createApp(appDeps);
   const scheduler = scheduleRefresh(config.cron, () => service.refresh({ scheduled: true }), log);
   const server: Server = await new Promise((resolve, reject) => {
     // Documents are answered on bare node:http before Express (see serve/server.ts).
-    const s = createHttpServer(createDocumentHandler(appDeps), app);
+    const s = createHttpServer(appDeps);
     s.once('error', reject);
     s.listen(config.port, config.host ?? '::', () => resolve(s));
   });
   const address = server.address() as AddressInfo;
   log.info({ address, cron: config.cron, live: config.live }, 'serving');
-  stderr.write(`${startupBanner({ version: pkg.version, articles: stored, address, host: config.host, baseUrl: config.baseUrl })}\n`);
+  stderr.write(`${startupBanner({ version: PACKAGE.version, articles: stored, address, host: config.host, baseUrl: config.baseUrl })}\n`);
   service.startWebSub();
   if (config.live) service.refresh({ scheduled: true }).catch((err: unknown) => log.error({ err }, 'start-up refresh failed'));
   onShutdownSignals({ log, server, scheduler, service, exit });

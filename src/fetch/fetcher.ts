@@ -1,6 +1,6 @@
-import pkg from '../../package.json' with { type: 'json' };
 import { FetchError, UrlError } from '../errors.js';
 import { parseHttpUrl } from '../shared/url.js';
+import { PACKAGE } from '../shared/packageRoot.js';
 
 /**
  * How we ask upstreams for their feeds (issue #3): one deadline over the whole exchange, body
@@ -14,7 +14,7 @@ export const FETCH_DEFAULTS = {
   maxRedirects: 5,
 };
 
-export const USER_AGENT = `feedrelay/${pkg.version} (+https://github.com/feedrelay)`;
+export const USER_AGENT = `feedrelay/${PACKAGE.version} (+https://github.com/feedrelay)`;
 
 export const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1';
 const ACCEPT = 'application/rss+xml, application/rdf+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1';

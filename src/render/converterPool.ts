@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { RenderError } from '../errors.js';
+import { workerModule } from '../shared/workerModule.js';
 import type { ConversionName } from './scripts.js';
 
 export interface ConvertJob {
@@ -32,7 +33,7 @@ export class ScriptConverter {
   }
 
   private start(): Worker {
-    const worker = new Worker(new URL('./convertWorker.mjs', import.meta.url));
+    const worker = new Worker(workerModule('convertWorker', import.meta.url));
     worker.unref();
     worker.on('message', (reply: ConvertReply) => {
       const waiting = this.pending.get(reply.id);

@@ -65,6 +65,16 @@ export interface FeedQuery {
 
 export type RenderedFeed = RenderedDocument;
 
+/** The kinds of document we publish, as the server names them in its metrics. */
+export type DocumentRoute = 'index' | 'opml' | 'article' | 'feed' | 'archive';
+
+/** A path that names one of our documents, parsed: what `lookup` finds and `documentAt` renders. */
+export interface PublishedPath {
+  readonly path: string;
+  readonly ref: DocumentRef;
+  readonly route: DocumentRoute;
+}
+
 export interface PublisherOptions {
   ttlMinutes: number;
   /**
@@ -176,31 +186,37 @@ export class FeedPublisher {
     return key === MERGED_KEY || key === STORIES_KEY || this.sources.get(key) !== undefined;
   }
 
-  /** What kind of our documents `path` names (the query is not looked at), or undefined for none. */
-  routeOf(path: string): 'index' | 'opml' | 'article' | 'feed' | 'archive' | undefined {
+  /**
+   * What `path` names among our documents, parsed once (the query is not looked at), or undefined
+   * for none: a feed of an unknown source is none. The server looks a path up with this, then
+   * answers from `documentAt`, so a request's path is parsed once however it is answered.
+   */
+  lookup(path: string): PublishedPath | undefined {
     const ref = parseSitePath(path);
     if (ref === undefined) return undefined;
-    if (ref.kind !== 'feed') return ref.kind;
+    if (ref.kind !== 'feed') return { path, ref, route: ref.kind };
     if (!this.hasKey(ref.key)) return undefined;
-    return ref.page === undefined ? 'feed' : 'archive';
+    return { path, ref, route: ref.page === undefined ? 'feed' : 'archive' };
+  }
+
+  /** What kind of our documents `path` names (the query is not looked at), or undefined for none. */
+  routeOf(path: string): DocumentRoute | undefined {
+    return this.lookup(path)?.route;
   }
 
   /**
-   * The document a request names, its query stripped of the parameters that document does not
-   * take, and the cache key built on what is left: `?utm_source=x` names the same cached
-   * document as no query at all. Undefined when the path names nothing we publish.
+   * The query stripped of the parameters the document does not take, and the cache key built on
+   * what is left: `?utm_source=x` names the same cached document as no query at all.
    */
-  private requestOf(origin: string, path: string, query: string, options: DocumentOptions): { ref: DocumentRef; query: string; cacheKey: string } | undefined {
-    const ref = parseSitePath(path);
-    if (ref === undefined) return undefined;
-    const accepted = query === '' ? '' : acceptedQuery(query, ACCEPTED_PARAMETERS[ref.kind]);
-    return { ref, query: accepted, cacheKey: `${origin}\n${path}\n${accepted}${options.static ? '\nstatic' : ''}` };
+  private requestOf(origin: string, target: PublishedPath, query: string, options: DocumentOptions): { query: string; cacheKey: string } {
+    const accepted = query === '' ? '' : acceptedQuery(query, ACCEPTED_PARAMETERS[target.ref.kind]);
+    return { query: accepted, cacheKey: `${origin}\n${target.path}\n${accepted}${options.static ? '\nstatic' : ''}` };
   }
 
-  /** The document as rendered since the last change, if it is; what the hot path answers from. */
+  /** The document as rendered since the last change, if it is. */
   cached(origin: string, path: string, query: string): RenderedDocument | undefined {
-    const request = this.requestOf(origin, path, query, {});
-    return request && this.cache.get(request.cacheKey);
+    const target = this.lookup(path);
+    return target && this.cache.get(this.requestOf(origin, target, query, {}).cacheKey);
   }
 
   /**
@@ -209,17 +225,24 @@ export class FeedPublisher {
    * ignored, and left out of the cache key. Rejects with RequestParameterError for a bad
    * parameter and RequestNotFoundError for an archive page that does not exist.
    */
-  document(origin: string, path: string, query: string, options: DocumentOptions = {}): Promise<RenderedDocument | undefined> {
-    const request = this.requestOf(origin, path, query, options);
-    if (request === undefined) return Promise.resolve(undefined);
-    const { ref, cacheKey } = request;
+  async document(origin: string, path: string, query: string, options: DocumentOptions = {}): Promise<RenderedDocument | undefined> {
+    const target = this.lookup(path);
+    return target && this.documentAt(target, origin, query, options);
+  }
+
+  /**
+   * The document a looked-up path names, as `document()`. One rendered since the last change is
+   * returned as it is, not in a promise: the hot path answers it in the same turn of the loop.
+   */
+  documentAt(target: PublishedPath, origin: string, query: string, options: DocumentOptions = {}): RenderedDocument | Promise<RenderedDocument | undefined> {
+    const request = this.requestOf(origin, target, query, options);
+    const { cacheKey } = request;
     const hit = this.cache.get(cacheKey);
-    if (hit) return Promise.resolve(hit);
-    if (ref.kind === 'feed' && !this.hasKey(ref.key)) return Promise.resolve(undefined);
+    if (hit) return hit;
     let pending = this.inFlight.get(cacheKey);
     if (!pending) {
       const generation = this.generation;
-      pending = this.renderRef(ref, origin, request.query, options).then((doc) => {
+      pending = this.renderRef(target.ref, origin, request.query, options).then((doc) => {
         // An article nobody has is not kept: it is a cheap lookup, and ids are many.
         if (doc && generation === this.generation) this.cache.set(cacheKey, doc);
         return doc;

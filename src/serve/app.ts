@@ -2,7 +2,6 @@ import express, { type Express } from 'express';
 import type { Log } from '../log.js';
 import type { FeedPublisher } from '../render/publisher.js';
 import { adminRouter, type AdminDeps } from './admin.js';
-import { documentHandler, type DocumentHandler } from './documentRoute.js';
 import { errorHandler } from './errors.js';
 import { statusRoute, type StatusDocument } from './status.js';
 import type { Metrics } from '../metrics.js';
@@ -34,21 +33,14 @@ export interface AppDeps {
   websub?: WebSubHub;
 }
 
-/** The node:http handler for feeds, the index page and OPML, from the app's dependencies. */
-export function createDocumentHandler(deps: AppDeps): DocumentHandler {
-  const { metrics } = deps;
-  return documentHandler(deps.publisher, {
-    ...deps.route,
-    trustProxy: deps.trustProxy,
-    log: deps.log,
-    ...(metrics ? { observe: (route: string, status: number) => metrics.requests.inc({ route, status }) } : {}),
-  });
-}
-
+/**
+ * Everything but our documents: health, readiness, metrics, status, admin and WebSub, and the
+ * 404 for any other path. createHttpServer (server.ts) puts the document handler in front.
+ */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.disable('etag'); // documents carry their own strong ETag
+  app.disable('etag'); // none on health or status answers; documents (served before the app) carry their own
   app.set('trust proxy', deps.trustProxy);
   const { metrics } = deps;
   if (metrics) {
@@ -74,11 +66,6 @@ export function createApp(deps: AppDeps): Express {
   if (deps.status) app.get('/status', statusRoute(deps.status));
   if (deps.admin) app.use('/admin', adminRouter(deps.admin));
   if (deps.websub) app.use(WEBSUB_PATH, websubRouter(deps.websub, { baseUrl: deps.route.baseUrl, trustProxy: deps.trustProxy }));
-  // The same handler createHttpServer puts in front of Express, so the app alone serves everything too.
-  const documents = createDocumentHandler(deps);
-  app.use((req, res, next) => {
-    if (!documents(req, res)) next();
-  });
   app.use((req, res) => {
     res.status(404).type('text/plain; charset=utf-8').send(`not found: ${req.path}\n`);
   });

@@ -1,50 +1,27 @@
+import Negotiator from 'negotiator';
 import type { ContentEncoding } from '../render/document.js';
 
 /** Codings we can send, best first: on equal q-values Brotli wins, then gzip, then identity. */
-const PREFERENCE: readonly (ContentEncoding | 'identity')[] = ['br', 'gzip', 'identity'];
-const IDENTITY_UNLISTED = 0.0001;
-/** RFC 9110 §8.4.1.3: x-gzip is gzip. */
-const ALIASES: Record<string, string> = { 'x-gzip': 'gzip' };
-
-function parseQ(params: string[]): number {
-  for (const param of params) {
-    const m = /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/i.exec(param);
-    if (m) return Math.min(1, Number(m[1]));
-  }
-  return 1;
-}
+const CODINGS: readonly (ContentEncoding | 'identity')[] = ['br', 'gzip', 'identity'];
+/** RFC 9110 §8.4.1.3: x-gzip is gzip. negotiator knows no aliases. */
+const X_GZIP = /(^|[\s,])x-gzip(?=[\s;,]|$)/gi;
+/**
+ * A weight that is not an RFC 9110 §12.4.2 qvalue (`q=bogus`, `q=1.5`, `q=0.0001`) is dropped, so
+ * the coding keeps the default weight 1; negotiator would read it as a number or as no weight.
+ */
+const BAD_WEIGHT = /;\s*q\s*=\s*(?!(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)\s*(?:[;,]|$))[^;,]*/gi;
 
 /**
  * The content coding to answer with, from Accept-Encoding (RFC 9110 §12.5.3), q-values honoured:
- * `undefined` means identity. No header means identity, the one coding every client reads.
+ * `undefined` means identity. No header means identity, the one coding every client reads; a
+ * client that lists codings prefers them to an unlisted identity, and one that refuses every
+ * coding, identity too, gets identity anyway (RFC 9110 allows it). negotiator does the ranking.
  */
 export function negotiateEncoding(header: string | undefined): ContentEncoding | undefined {
   if (header === undefined || header === '') return undefined;
-  const q = new Map<string, number>();
-  for (const part of header.split(',')) {
-    const [name = '', ...params] = part.split(';');
-    const coding = name.trim().toLowerCase();
-    if (coding === '') continue;
-    const key = ALIASES[coding] ?? coding;
-    q.set(key, Math.max(q.get(key) ?? 0, parseQ(params)));
-  }
-  const star = q.get('*');
-  // Identity is acceptable unless refused (RFC 9110 §12.5.3), but a client that lists codings
-  // prefers them: unlisted, it ranks below any coding with a q-value above 0.
-  const weight = (coding: string): number =>
-    q.get(coding) ?? (star !== undefined ? star : coding === 'identity' ? IDENTITY_UNLISTED : 0);
-  let best: ContentEncoding | 'identity' = 'identity';
-  let bestQ = -1;
-  for (const coding of PREFERENCE) {
-    const w = weight(coding);
-    if (w > bestQ) {
-      best = coding;
-      bestQ = w;
-    }
-  }
-  // Everything refused, identity too (RFC 9110 allows answering with identity anyway).
-  if (bestQ <= 0) return undefined;
-  return best === 'identity' ? undefined : best;
+  const accepted = header.replace(X_GZIP, '$1gzip').replace(BAD_WEIGHT, '');
+  const coding = new Negotiator({ headers: { 'accept-encoding': accepted } }).encoding(CODINGS, { preferred: CODINGS });
+  return coding === 'br' || coding === 'gzip' ? coding : undefined;
 }
 
 const memo = new Map<string, ContentEncoding | undefined>();

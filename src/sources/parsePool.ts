@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Article } from '../model.js';
+import { workerModule } from '../shared/workerModule.js';
 import type { SourceDefinition } from './definitions.js';
 
 export interface ParseJob {
@@ -23,7 +24,7 @@ export class ParsePool {
   private nextId = 0;
 
   constructor(definitions: readonly SourceDefinition[], size = availableParallelism()) {
-    const url = new URL('./parseWorker.mjs', import.meta.url);
+    const url = workerModule('parseWorker', import.meta.url);
     this.workers = Array.from({ length: Math.max(1, size) }, () => {
       const worker = new Worker(url, { workerData: { definitions } });
       worker.on('message', ({ id, outcomes }: { id: number; outcomes: ParseOutcome[] }) => {

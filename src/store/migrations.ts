@@ -1,14 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { StoreError } from '../errors.js';
+import { PACKAGE_ROOT } from '../shared/packageRoot.js';
 
 /**
  * The schema, as versioned SQL files in `migrations/`: `0001_name.sql` runs on every engine;
  * `0002_name.sqlite.sql` and `0002_name.postgres.sql` are one version written for each engine
  * where their SQL differs (the search index). Each engine records what it applied in
- * `schema_migrations` and applies the rest, in order, at start.
+ * `schema_migrations` and applies the rest, in order, at start. Read from the package's src/, so
+ * the compiled code (lib/) finds the same files.
  */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+export const MIGRATIONS_DIR = `${PACKAGE_ROOT}src/store/migrations/`;
 const FILE = /^(\d{4})_([a-z0-9_]+?)(?:\.(sqlite|postgres))?\.sql$/;
 
 export interface Migration {

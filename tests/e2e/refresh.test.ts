@@ -38,7 +38,7 @@ afterEach(async () => {
   await removeLiveDirs(dirs);
 });
 
-/** Each test starts `node --import tsx` once or twice; on a busy machine that alone can take many seconds. */
+/** Each test starts the CLI once or twice; on a busy machine that alone can take many seconds. */
 const CLI_TIMEOUT_MS = 60_000;
 
 describe('feedrelay refresh', { timeout: CLI_TIMEOUT_MS }, () => {

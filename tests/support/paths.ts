@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository's root folder, with a trailing separator. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The command line the tests run as a process (src/cli.ts). */
-export const CLI = join(ROOT, 'src/cli.ts');
+/** The command line the tests run as a process: src/cli.ts compiled to lib/, as `npm start` runs it (tests/support/compiled.ts builds it). */
+export const CLI = join(ROOT, 'lib/cli.js');
 /** The five seed files that ship with feedrelay. */
 export const SEEDS_DIR = join(ROOT, 'seeds');
 /** The outlets' source definitions that ship with feedrelay. */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { CLI, ROOT } from './paths.js';
 
 /**
- * feedrelay as a process, for the end-to-end tests: the command line under node and tsx, `serve`
+ * feedrelay as a process, for the end-to-end tests: the compiled command line under node, `serve`
  * until its "serving" line, and `npm start` as a newcomer runs it.
  */
 
@@ -24,9 +24,9 @@ export function spawnTsx(args: string[], options: SpawnOptions = {}): ChildProce
   return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...options });
 }
 
-/** The command line (src/cli.ts) with `args`: the signal reaches our process itself, not npm's. */
+/** The compiled command line (lib/cli.js) with `args`: the signal reaches our process itself, not npm's. */
 export function spawnCli(args: string[], options: SpawnOptions = {}): ChildProcess {
-  return spawnTsx([CLI, ...args], options);
+  return spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...options });
 }
 
 export interface Finished {

@@ -1,9 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:http';
 import { silentLog, type Log } from '../../src/log.js';
 import type { FeedPublisher } from '../../src/render/publisher.js';
-import { createApp, createDocumentHandler, type AppDeps } from '../../src/serve/app.js';
+import type { AppDeps } from '../../src/serve/app.js';
 import { createHttpServer } from '../../src/serve/server.js';
 import type { Service } from '../../src/service.js';
 
@@ -37,9 +36,9 @@ export async function listenLocal(server: Server): Promise<RunningServer> {
   };
 }
 
-/** The real server stack as `serve` wires it (src/cli.ts): documents on bare node:http, then Express. */
+/** The real server stack as `serve` wires it (src/serve/server.ts): documents on bare node:http, then Express. */
 export function serveApp(deps: AppDeps): Promise<RunningServer> {
-  return listenLocal(createHttpServer(createDocumentHandler(deps), createApp(deps)));
+  return listenLocal(createHttpServer(deps));
 }
 
 /** The server stack over a publisher alone, no service behind it. */
@@ -69,13 +68,12 @@ export function serveService(service: Service, log: Log, adminToken?: string): P
   });
 }
 
-/** Express alone (createApp) over a service, without the node:http document handler in front. */
+/** The server stack over a service, without /status or /admin. */
 export function listen(service: Service, log: Log, options: { baseUrl?: string } = {}): Promise<RunningServer> {
-  const app = createApp({
+  return serveApp({
     publisher: service.publisher,
     log,
     trustProxy: false,
     route: { baseUrl: options.baseUrl, maxAgeSeconds: 900 },
   });
-  return listenLocal(createServer(app));
 }

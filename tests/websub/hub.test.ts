@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { silentLog } from '../../src/log.js';
-import { createApp } from '../../src/serve/app.js';
 import { createService, type Service } from '../../src/service.js';
 import { MAX_PENDING_VERIFICATIONS, WebSubHub } from '../../src/websub/hub.js';
 import { FEEDS_DIR } from '../support/paths.js';
 import { copySeeds } from '../support/seeds.js';
-import { listenLocal, type RunningServer } from '../support/servers.js';
+import { listenLocal, serveApp, type RunningServer } from '../support/servers.js';
 import { removeDir, tempDir } from '../support/tempDir.js';
 
 /** A seed dropped into the folder after start: the change that makes the hub deliver. */
@@ -89,8 +88,7 @@ async function startService(allowPrivate: boolean): Promise<void> {
   // The service's own hub, with retries in milliseconds rather than minutes.
   hub = new WebSubHub({ store: service.store, publisher: service.publisher, log: silentLog, baseUrl: undefined, allowPrivate, now: () => now, retryDelaysMs: [20, 20] });
   hub.start();
-  const app = createApp({ publisher: service.publisher, log: silentLog, trustProxy: false, route: { baseUrl: undefined, maxAgeSeconds: 900 }, websub: hub });
-  server = await listenLocal(createServer(app));
+  server = await serveApp({ publisher: service.publisher, log: silentLog, trustProxy: false, route: { baseUrl: undefined, maxAgeSeconds: 900 }, websub: hub });
   base = server.url;
 }
 

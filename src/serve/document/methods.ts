@@ -1,0 +1,15 @@
+import type { Middleware } from './exchange.js';
+
+/**
+ * Documents are read, never written: GET and HEAD pass on, anything else is answered 405 before
+ * a document is rendered for it (OPTIONS is corsPreflight's, ahead of this).
+ */
+export const readOnly: Middleware = (exchange, next) => {
+  const { method } = exchange.req;
+  if (method === 'GET' || method === 'HEAD') {
+    next(exchange);
+    return;
+  }
+  exchange.res.writeHead(405, { Allow: 'GET, HEAD, OPTIONS', 'Content-Type': 'text/plain; charset=utf-8' });
+  exchange.res.end(`method ${method ?? ''} not allowed; use GET or HEAD\n`);
+};
