@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateArchive } from './archive.js';
-import { firstJsonLine, freePort, memoryOf, ROOT, spawnTs, stop, waitUntilUp } from './process.js';
+import { firstJsonLine, freePort, spawnCli, memoryOf, ROOT, spawnTs, stop, waitUntilUp } from './process.js';
 
 export interface IngestRow {
   articles: number;
@@ -41,7 +41,7 @@ export async function benchIngest(count: number): Promise<IngestRow> {
 
     const port = await freePort();
     const started = Date.now();
-    const server = spawnTs('src/cli.ts', ['serve', '--port', String(port), '--host', '127.0.0.1', '--seeds', archive,
+    const server = spawnCli(['serve', '--port', String(port), '--host', '127.0.0.1', '--seeds', archive,
       '--data', data, '--feeds', join(ROOT, 'feeds'), '--log-level', 'silent'], { stdio: 'ignore' });
     try {
       const up = await waitUntilUp(`http://127.0.0.1:${port}/readyz`);

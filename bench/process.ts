@@ -18,7 +18,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs a TypeScript file of this project with tsx in a child process. */
+/**
+ * `serve` and the other commands as `npm start` runs them: node on src/ compiled to lib/
+ * (npm run build:js; run.ts builds it before the first measurement), so start-up is measured
+ * without a TypeScript loader.
+ */
+export function spawnCli(args: string[], options: { stdio?: 'pipe' | 'ignore' } = {}): ChildProcess {
+  return spawn(process.execPath, ['lib/cli.js', ...args], { cwd: ROOT, stdio: ['ignore', options.stdio ?? 'pipe', 'inherit'] });
+}
+
+/** Runs a TypeScript file of this project with tsx in a child process: the benchmarks' own helpers. */
 export function spawnTs(file: string, args: string[], options: { stdio?: 'pipe' | 'ignore' } = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', file, ...args], {
     cwd: ROOT,

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firstJsonLine, freePort, ROOT, spawnTs, stop, waitUntilUp } from './process.js';
+import { firstJsonLine, freePort, spawnCli, ROOT, spawnTs, stop, waitUntilUp } from './process.js';
 
 export interface RefreshRow {
   engine: string;
@@ -24,7 +24,7 @@ export async function benchRefresh(count: number, postgres?: string): Promise<Re
   const dir = await mkdtemp(join(tmpdir(), 'feedrelay-bench-refresh-'));
   const name = `feedrelay_bench_refresh_${process.pid}`;
   const admin = postgres ? new pg.Client({ connectionString: postgres }) : undefined;
-  let replica: ReturnType<typeof spawnTs> | undefined;
+  let replica: ReturnType<typeof spawnCli> | undefined;
   try {
     let database: string | undefined;
     if (admin && postgres) {
@@ -35,7 +35,7 @@ export async function benchRefresh(count: number, postgres?: string): Promise<Re
       database = url.href;
       await mkdir(join(dir, 'replica'), { recursive: true });
       const port = await freePort();
-      replica = spawnTs('src/cli.ts', ['serve', '--port', String(port), '--host', '127.0.0.1', '--seeds', join(dir, 'replica'),
+      replica = spawnCli(['serve', '--port', String(port), '--host', '127.0.0.1', '--seeds', join(dir, 'replica'),
         '--data', join(dir, 'replica'), '--feeds', join(ROOT, 'feeds'), '--database', database, '--log-level', 'silent'], { stdio: 'ignore' });
       await waitUntilUp(`http://127.0.0.1:${port}/readyz`);
     }

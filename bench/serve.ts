@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import { generateArchive } from './archive.js';
-import { firstJsonLine, freePort, ROOT, spawnTs, stop, waitUntilUp } from './process.js';
+import { firstJsonLine, freePort, spawnCli, ROOT, spawnTs, stop, waitUntilUp } from './process.js';
 
 /** Paths measured: the same document in every form a reader asks for it. */
 const KEYWORD = '乌克兰';
@@ -37,7 +37,7 @@ export async function benchServe(seconds: number): Promise<ServeRow[]> {
   await mkdir(join(root, 'data')); // a --data folder must exist
 
   const port = await freePort();
-  const server = spawnTs('src/cli.ts', ['serve', '--port', String(port), '--host', '127.0.0.1', '--seeds', seeds,
+  const server = spawnCli(['serve', '--port', String(port), '--host', '127.0.0.1', '--seeds', seeds,
     '--data', join(root, 'data'), '--feeds', join(ROOT, 'feeds'), '--log-level', 'silent'], { stdio: 'ignore' });
   const origin = `http://127.0.0.1:${port}`;
   try {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firstJsonLine, freePort, memoryOf, ROOT, spawnTs, stop, waitUntilUp } from './process.js';
+import { firstJsonLine, freePort, spawnCli, memoryOf, ROOT, spawnTs, stop, waitUntilUp } from './process.js';
 
 export interface Timing {
   median: number;
@@ -57,7 +57,7 @@ export async function benchStore(count: number, postgres?: string): Promise<Stor
 
   const port = await freePort();
   const started = Date.now();
-  const server = spawnTs('src/cli.ts', ['serve', '--port', String(port), '--host', '127.0.0.1', '--seeds', noSeeds,
+  const server = spawnCli(['serve', '--port', String(port), '--host', '127.0.0.1', '--seeds', noSeeds,
     '--data', data, '--feeds', join(ROOT, 'feeds'), '--log-level', 'silent', ...(database ? ['--database', database] : [])], { stdio: 'ignore' });
   try {
     const up = await waitUntilUp(`http://127.0.0.1:${port}/readyz`);
