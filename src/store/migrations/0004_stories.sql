@@ -12,7 +12,8 @@ CREATE TABLE stories (
   -- the latest member's publication: the story's date
   latest BIGINT NOT NULL
 );
-CREATE INDEX stories_latest ON stories (sources, latest DESC, id);
+-- /stories/ lists only stories of two or more sources, latest first: a partial index holds just those, in that order.
+CREATE INDEX stories_latest ON stories (latest DESC, id) WHERE sources >= 2;
 
 -- The sources a story's members come from: `stories.sources` counts them without reading every member.
 CREATE TABLE story_sources (
