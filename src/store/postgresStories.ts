@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Article, Story } from '../model.js';
 import { MAX_LISTED_MEMBERS, POSTINGS_PER_SIDE } from '../stories/similarity.js';
-import { chooseCandidates, memberFeatures, planJoin, STORIES_VERSION_KEY, storyRulesVersion, window, type JoinPlan, type MemberFeatures } from '../stories/grouping.js';
+import { chooseCandidates, memberFeatures, planJoinAsync, STORIES_VERSION_KEY, storyRulesVersion, window, type JoinPlan, type MemberFeatures, type StoredMember, type StoredWords } from '../stories/grouping.js';
 import { storiesFromRows, type StoryMemberRow } from './rows.js';
 
 const REGROUP_BATCH = 500;
@@ -13,7 +13,7 @@ type Db = pg.PoolClient | pg.Pool;
  * PostgreSQL's dialect. Writes run inside the caller's transaction, which holds the arrival lock,
  * so writers group one after another and each sees every article stored before it.
  */
-async function candidates(client: Db, arrival: number, f: MemberFeatures) {
+async function candidates(client: Db, arrival: number, f: MemberFeatures): Promise<StoredMember[]> {
   const { from, to } = window(f.published);
   const postings = await client.query<{ arrival: number; published: string }>(
     `SELECT p.arrival, p.published FROM unnest($1::text[]) AS k(term) CROSS JOIN LATERAL (
@@ -23,14 +23,23 @@ async function candidates(client: Db, arrival: number, f: MemberFeatures) {
     [f.keys, f.published, to, from, POSTINGS_PER_SIDE + 1, POSTINGS_PER_SIDE]);
   const chosen = chooseCandidates(f.published, postings.rows.filter((p) => p.arrival !== arrival).map((p) => ({ arrival: p.arrival, published: Number(p.published) })));
   if (chosen.length === 0) return [];
-  const { rows } = await client.query<{ arrival: number; story: string; founded: number; published: string; weights: string; keys: string }>(
-    `SELECT m.arrival, m.story, s.founded, m.published, m.weights, m.keys
+  const { rows } = await client.query<StoredMember>(
+    `SELECT m.arrival, m.story, s.founded, m.published
      FROM unnest($1::int[]) WITH ORDINALITY AS c(arrival, rank) JOIN story_members m ON m.arrival = c.arrival JOIN stories s ON s.id = m.story
      ORDER BY c.rank`, [chosen]);
   return rows;
 }
 
+/** The stored words of the candidates a round compares: one read per round (grouping.ts planJoinAsync). */
+function wordsOf(client: Db) {
+  return async (asked: readonly StoredMember[]): Promise<Map<number, StoredWords>> => {
+    const { rows } = await client.query<StoredWords & { arrival: number }>('SELECT arrival, weights, keys FROM story_members WHERE arrival = ANY($1::int[])', [asked.map((c) => c.arrival)]);
+    return new Map(rows.map((r) => [r.arrival, r]));
+  };
+}
+
 async function merge(client: Db, plan: JoinPlan): Promise<void> {
+  if (plan.merged.length === 0) return;
   for (const story of plan.merged) {
     await client.query('UPDATE story_members SET story = $1 WHERE story = $2', [plan.story, story]);
     await client.query('INSERT INTO story_sources (story, source) SELECT $1, source FROM story_sources WHERE story = $2 ON CONFLICT DO NOTHING', [plan.story, story]);
@@ -50,18 +59,25 @@ async function index(client: Db, arrival: number, f: MemberFeatures): Promise<vo
   await client.query('INSERT INTO story_terms (term, published, arrival) SELECT DISTINCT t, $2::bigint, $3::int FROM unnest($1::text[]) AS t ON CONFLICT DO NOTHING', [f.keys, f.published, arrival]);
 }
 
+/**
+ * A new member's rows in one statement: its story (founded by it, or joined), its words, its key
+ * words' postings and its source, with the story's counts. A story it joins was merged first.
+ */
+const FOUND = `WITH s AS (INSERT INTO stories (id, founded, sources, members, latest) VALUES ($1, $2, 1, 1, $3)),
+    m AS (INSERT INTO story_members (arrival, story, published, weights, keys) VALUES ($2, $1, $3, $4, $5)),
+    t AS (INSERT INTO story_terms (term, published, arrival) SELECT DISTINCT k, $3::bigint, $2::int FROM unnest($6::text[]) AS k ON CONFLICT DO NOTHING)
+  INSERT INTO story_sources (story, source) VALUES ($1, $7)`;
+const JOIN = `WITH m AS (INSERT INTO story_members (arrival, story, published, weights, keys) VALUES ($2, $1, $3, $4, $5)),
+    t AS (INSERT INTO story_terms (term, published, arrival) SELECT DISTINCT k, $3::bigint, $2::int FROM unnest($6::text[]) AS k ON CONFLICT DO NOTHING),
+    src AS (INSERT INTO story_sources (story, source) VALUES ($1, $7) ON CONFLICT DO NOTHING RETURNING 1)
+  UPDATE stories SET members = members + 1, latest = GREATEST(latest, $3), sources = sources + (SELECT COUNT(*) FROM src) WHERE id = $1`;
+
 /** Puts a newly stored article in its story. */
 export async function addToStory(client: Db, arrival: number, article: Pick<Article, 'id' | 'title' | 'contentHtml' | 'published' | 'source'>): Promise<void> {
   const f = memberFeatures(article);
-  const plan = planJoin(f, await candidates(client, arrival, f), (c) => c);
-  const story = plan?.story ?? article.id;
+  const plan = await planJoinAsync(f, await candidates(client, arrival, f), wordsOf(client));
   if (plan) await merge(client, plan);
-  else await client.query('INSERT INTO stories (id, founded, sources, members, latest) VALUES ($1, $2, 0, 0, $3)', [story, arrival, f.published]);
-  await client.query('INSERT INTO story_members (arrival, story, published, weights, keys) VALUES ($1, $2, $3, $4, $5)', [arrival, story, f.published, f.row.weights, f.row.keys]);
-  await index(client, arrival, f);
-  await client.query('INSERT INTO story_sources (story, source) VALUES ($1, $2) ON CONFLICT DO NOTHING', [story, article.source]);
-  await client.query('UPDATE stories SET members = members + 1, latest = GREATEST(latest, $1) WHERE id = $2', [f.published, story]);
-  await countSources(client, story);
+  await client.query(plan ? JOIN : FOUND, [plan?.story ?? article.id, arrival, f.published, f.row.weights, f.row.keys, f.keys, article.source]);
 }
 
 export async function updateStory(client: Db, arrival: number, article: Pick<Article, 'title' | 'contentHtml' | 'published'>): Promise<void> {
@@ -72,7 +88,7 @@ export async function updateStory(client: Db, arrival: number, article: Pick<Art
   await client.query('UPDATE story_members SET weights = $1, keys = $2 WHERE arrival = $3', [f.row.weights, f.row.keys, arrival]);
   await client.query('DELETE FROM story_terms WHERE arrival = $1', [arrival]);
   await index(client, arrival, f);
-  const plan = planJoin(f, await candidates(client, arrival, f), (c) => c, own);
+  const plan = await planJoinAsync(f, await candidates(client, arrival, f), wordsOf(client), own);
   if (plan) await merge(client, plan);
 }
 

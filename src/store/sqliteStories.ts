@@ -49,8 +49,9 @@ export class SqliteStories {
     };
   }
 
-  /** A candidate's words, read only when it is compared: most candidates are members of a story already linked. */
-  private readonly words = (c: StoredMember): StoredWords => this.s.words.get(c.arrival)!;
+  /** Candidates' words, read only when compared: most candidates are members of a story already linked. */
+  private readonly words = (asked: readonly StoredMember[]): Map<number, StoredWords> =>
+    new Map(asked.map((c) => [c.arrival, this.s.words.get(c.arrival)!]));
 
   /** The stored articles to compare with: each key word's postings nearest in time, then chooseCandidates. */
   private candidates(arrival: number, f: MemberFeatures) {
@@ -64,6 +65,7 @@ export class SqliteStories {
   }
 
   private merge(plan: JoinPlan): void {
+    if (plan.merged.length === 0) return;
     for (const story of plan.merged) {
       this.s.moveMembers.run(plan.story, story);
       this.s.moveSources.run(plan.story, story);

@@ -98,24 +98,67 @@ export interface JoinPlan {
 }
 
 /**
+ * The comparisons that decide an article's story, in rounds: each round asks for the words of the
+ * next candidate (in candidate order) of every story not linked yet, and compares them. One link
+ * to a story is enough, so a story's other members are never read: a round trip per round on
+ * PostgreSQL, however many members a story has. The stories linked are those some candidate links
+ * to, as if every candidate were compared in order.
+ */
+function* joinRounds<M extends StoredMember>(
+  article: Comparable,
+  candidates: readonly M[],
+  own?: { story: string; founded: number },
+): Generator<M[], JoinPlan | undefined, ReadonlyMap<number, StoredWords>> {
+  const linked = new Map<string, number>();
+  if (own) linked.set(own.story, own.founded);
+  const waiting = [...candidates];
+  for (;;) {
+    const round: M[] = [];
+    const asked = new Set<string>();
+    for (const c of waiting) {
+      if (linked.has(c.story) || asked.has(c.story)) continue;
+      asked.add(c.story);
+      round.push(c);
+    }
+    if (round.length === 0) break;
+    const words = yield round;
+    for (const c of round) {
+      waiting.splice(waiting.indexOf(c), 1);
+      if (sameEvent(article, comparable(c.published, words.get(c.arrival)!))) linked.set(c.story, c.founded);
+    }
+  }
+  if (linked.size === 0) return undefined;
+  const [first, ...rest] = [...linked].sort((a, b) => a[1] - b[1]);
+  if (own && rest.length === 0) return undefined;
+  return { story: first![0], founded: first![1], merged: rest.map(([id]) => id) };
+}
+
+/**
  * The story for an article given the candidates its key words found (itself excluded), and for
- * a rewritten article the story it is in already; undefined when it founds a story of its own.
+ * a rewritten article the story it is in already; undefined when it founds a story of its own
+ * (or, rewritten, stays in its own). `words` reads the stored words of the candidates asked for.
  */
 export function planJoin<M extends StoredMember>(
   article: Comparable,
   candidates: readonly M[],
-  words: (candidate: M) => StoredWords,
+  words: (asked: readonly M[]) => ReadonlyMap<number, StoredWords>,
   own?: { story: string; founded: number },
 ): JoinPlan | undefined {
-  const stories = new Map<string, number>();
-  if (own) stories.set(own.story, own.founded);
-  for (const c of candidates) {
-    // One link to a story is enough: its other members would only say so again.
-    if (stories.has(c.story)) continue;
-    if (sameEvent(article, comparable(c.published, words(c)))) stories.set(c.story, c.founded);
+  const rounds = joinRounds(article, candidates, own);
+  for (let step = rounds.next(); ; step = rounds.next(words(step.value as M[]))) {
+    if (step.done) return step.value;
   }
-  if (stories.size === 0) return undefined;
-  const [first, ...rest] = [...stories].sort((a, b) => a[1] - b[1]);
-  if (own && rest.length === 0) return undefined;
-  return { story: first![0], founded: first![1], merged: rest.map(([id]) => id) };
+}
+
+/** planJoin for an engine whose reads are asynchronous: one read per round. */
+export async function planJoinAsync<M extends StoredMember>(
+  article: Comparable,
+  candidates: readonly M[],
+  words: (asked: readonly M[]) => Promise<ReadonlyMap<number, StoredWords>>,
+  own?: { story: string; founded: number },
+): Promise<JoinPlan | undefined> {
+  const rounds = joinRounds(article, candidates, own);
+  for (let step = rounds.next(); ; step = rounds.next(await words(step.value as M[]))) {
+    if (step.done) return step.value;
+  }
 }

@@ -56,8 +56,8 @@ export function sameEvent(a: Comparable, b: Comparable): boolean {
  * corpus, drawn from five seeds, or a wire story every outlet reruns for days), and only there
  * can storing order change which articles are compared.
  */
-export const POSTINGS_PER_SIDE = 40;
-export const MAX_CANDIDATES = 200;
+export const POSTINGS_PER_SIDE = 20;
+export const MAX_CANDIDATES = 60;
 
 /** Members a story names per item (`related`, an entry's list), oldest first; the rest are counted. */
 export const MAX_LISTED_MEMBERS = 30;
