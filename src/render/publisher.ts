@@ -459,11 +459,12 @@ export class FeedPublisher {
     if (ref.page === undefined) {
       const limit = filter.limit ?? DEFAULT_LIMIT;
       const since = filter.time === undefined ? undefined : (this.options.wallClock ?? Date.now)() - filter.time * 1000;
-      for (let offset = 0; offset < FILTER_SCAN_BUDGET && items.length < limit; offset += FILTER_SCAN_PAGE) {
+      scanning: for (let offset = 0; offset < FILTER_SCAN_BUDGET && items.length < limit; offset += FILTER_SCAN_PAGE) {
         const page = await this.store.storyList(FILTER_SCAN_PAGE, offset);
         for (const story of page) {
           const item = storyItem(story, describe);
-          if (since !== undefined && item.published < since) break;
+          // Latest first: once one is older than the window, so is every one after it.
+          if (since !== undefined && item.published < since) break scanning;
           if (keep(story, item) && items.length < limit) items.push(item);
         }
         if (page.length < FILTER_SCAN_PAGE) break;

@@ -125,6 +125,8 @@ describe('/stories/', () => {
     expect(await titles('q=%E9%81%8F%E5%88%B6')).toEqual([file('015').title]); // 遏制, in DW's headline of the Hanoi story
     expect(await titles('lang=zh-Hant')).toEqual([file('015').title]); // only that story has DW's Traditional report
     expect(await titles('limit=2')).toHaveLength(2);
+    // 2023's stories are all older than an hour before the wall clock.
+    expect(await titles('filter_time=3600')).toEqual([]);
   });
 
   it('pages its archive, oldest stories on page 1', async () => {
