@@ -121,7 +121,7 @@ describe('/stories/', () => {
   });
 
   it('takes the filters other feeds take: q over the members\' titles, lang, limit', async () => {
-    const titles = async (query: string): Promise<string[]> => parseJsonFeed(await doc('/stories/feed.json', query)).items!.map((i) => i.title!);
+    const titles = async (query: string): Promise<string[]> => (parseJsonFeed(await doc('/stories/feed.json', query)).items ?? []).map((i) => i.title!);
     expect(await titles('q=%E9%81%8F%E5%88%B6')).toEqual([file('015').title]); // 遏制, in DW's headline of the Hanoi story
     expect(await titles('lang=zh-Hant')).toEqual([file('015').title]); // only that story has DW's Traditional report
     expect(await titles('limit=2')).toHaveLength(2);
