@@ -199,13 +199,7 @@ export class PostgresStore implements Store {
   }
 
   private async query<R extends pg.QueryResultRow>(what: string, sql: string, params: unknown[] = []): Promise<R[]> {
-    try {
-      const { rows } = await this.pool.query<R>(sql, params);
-      this.reachable = true;
-      return rows;
-    } catch (err) {
-      throw this.fail(what, err);
-    }
+    return this.read(what, async (pool) => (await pool.query<R>(sql, params)).rows);
   }
 
   /** The database's size on disk, for the benchmark. */
@@ -287,28 +281,14 @@ export class PostgresStore implements Store {
     return { kind: 'candidates', arrivals: rows.map((r) => r.arrival) };
   }
 
-  /** `work` in one transaction on one pooled connection: committed if it returns, rolled back if it throws. */
+  /** `work` in one transaction (inTransaction), its failure a StoreError saying what was being done. */
   private async transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
     try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw this.fail(what, err);
-    }
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
+      const result = await inTransaction(this.pool, undefined, work);
       this.reachable = true;
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
       throw this.fail(what, err);
-    } finally {
-      client.release(broken);
     }
   }
 
@@ -763,12 +743,8 @@ async function migrate(pool: pg.Pool): Promise<void> {
   } catch (err) {
     if ((err as { code?: string }).code !== '42P01') throw err; // undefined_table: a new database
   }
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
-    // Two replicas starting at once: the second waits here, then finds everything applied.
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ADVISORY_LOCKS.namespace, ADVISORY_LOCKS.migrate]);
+  // Two replicas starting at once: the second waits for the lock, then finds everything applied.
+  await inTransaction(pool, ADVISORY_LOCKS.migrate, async (client) => {
     await client.query(MIGRATIONS_TABLE);
     const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
     for (const m of migrations) {
@@ -780,15 +756,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
       }
       await client.query('INSERT INTO schema_migrations (version, name, applied) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {
-      broken = true;
-    });
-    throw err;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 /** Where the index records which searchText built it (the key SQLite uses too). */
@@ -805,16 +773,9 @@ async function reindexIfStale(pool: pg.Pool): Promise<void> {
   const versionOf = async (client: pg.Pool | pg.PoolClient): Promise<string | undefined> =>
     (await client.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [SEARCH_VERSION_KEY])).rows[0]?.value;
   if ((await versionOf(pool)) === String(SEARCH_TEXT_VERSION)) return;
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ADVISORY_LOCKS.namespace, ADVISORY_LOCKS.arrival]);
-    if ((await versionOf(client)) === String(SEARCH_TEXT_VERSION)) {
-      // Another replica rebuilt it while this one waited for the lock.
-      await client.query('COMMIT');
-      return;
-    }
+  await inTransaction(pool, ADVISORY_LOCKS.arrival, async (client) => {
+    // Another replica may have rebuilt it while this one waited for the lock.
+    if ((await versionOf(client)) === String(SEARCH_TEXT_VERSION)) return;
     await client.query('DELETE FROM search_index');
     await client.query('DELETE FROM search_text');
     let rebuilt = 0;
@@ -834,36 +795,43 @@ async function reindexIfStale(pool: pg.Pool): Promise<void> {
     await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [SEARCH_VERSION_KEY, String(SEARCH_TEXT_VERSION)]);
     // Search results may differ now: every replica's documents are stale.
     if (rebuilt > 0) await bumpChanges(client);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {
-      broken = true;
-    });
+  }).catch((err: unknown) => {
     throw new Error(`rebuilding the search index: ${reason(err)}`);
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 /** Rebuilds every story when the rules (or ICU) changed since they were built, as SQLite does. */
 async function regroupIfStale(pool: pg.Pool): Promise<void> {
   if (!(await stories.storiesStale(pool))) return;
+  await inTransaction(pool, ADVISORY_LOCKS.arrival, async (client) => {
+    // Another replica may have regrouped while this one waited for the lock.
+    if (!(await stories.storiesStale(client))) return;
+    await stories.regroup(client);
+    await bumpChanges(client);
+  }).catch((err: unknown) => {
+    throw new Error(`regrouping stories: ${reason(err)}`);
+  });
+}
+
+/**
+ * `work` in one transaction on a connection of `pool`, first taking the advisory lock `lock`
+ * (ADVISORY_LOCKS) when given, held until the end of the transaction: committed if `work`
+ * returns, rolled back if it throws. A connection whose rollback failed is not pooled again.
+ */
+async function inTransaction<T>(pool: pg.Pool, lock: number | undefined, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ADVISORY_LOCKS.namespace, ADVISORY_LOCKS.arrival]);
-    // Another replica may have regrouped while this one waited for the lock.
-    if (await stories.storiesStale(client)) {
-      await stories.regroup(client);
-      await bumpChanges(client);
-    }
+    if (lock !== undefined) await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ADVISORY_LOCKS.namespace, lock]);
+    const result = await work(client);
     await client.query('COMMIT');
+    return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {
       broken = true;
     });
-    throw new Error(`regrouping stories: ${reason(err)}`);
+    throw err;
   } finally {
     client.release(broken);
   }
