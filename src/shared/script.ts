@@ -29,6 +29,15 @@ for (const [from, to] of FOLD) {
 /** Below this every character is outside the table: Latin text is returned as it is, quickly. */
 export const FIRST_SOURCE = Math.min(...[...FOLD.keys()].map((c) => c.codePointAt(0)!));
 
+/**
+ * Text in the form it is compared in: NFKC, lower-cased, folded to Simplified. Search's keywords
+ * and the text they are matched against (src/store/search.ts), and the words stories are made of
+ * (src/stories/features.ts), so that `臺灣` and `台湾`, `ＡＢＣ` and `abc` are one.
+ */
+export function comparisonForm(text: string): string {
+  return foldScript(text.normalize('NFKC').toLowerCase());
+}
+
 export function foldScript(text: string): string {
   let out = '';
   let copied = 0;

@@ -1,5 +1,5 @@
 import type { Article } from '../model.js';
-import { foldScript } from '../shared/script.js';
+import { comparisonForm } from '../shared/script.js';
 import { storedHtmlText } from '../shared/text.js';
 
 /**
@@ -18,7 +18,7 @@ import { storedHtmlText } from '../shared/text.js';
  * is answered by the index alone, with no false positives and no misses. A query of several runs
  * (`第7篇`, `trump and`) asks for each run and checks each candidate's text.
  *
- * Both the text and the keyword are folded to Simplified characters (foldScript, OpenCC's
+ * Both the text and the keyword are folded to Simplified characters (comparisonForm, OpenCC's
  * character table), so `臺灣` finds `台湾` and the reverse (issue #14). Changing what these two
  * functions return changes what the index holds: bump SEARCH_TEXT_VERSION, and every engine
  * rebuilds its index at the next start.
@@ -37,12 +37,12 @@ const WORD = /[\p{L}\p{N}]/u;
  */
 export function searchText(article: Pick<Article, 'title' | 'contentHtml'>): string {
   const body = storedHtmlText(article.contentHtml);
-  return foldScript(`${article.title}\n${body}`.normalize('NFKC').toLowerCase());
+  return comparisonForm(`${article.title}\n${body}`);
 }
 
 /** A keyword as it is matched: NFKC, lower-cased, trimmed, folded (what searchText does to the text). */
 export function searchKey(q: string): string {
-  return foldScript(q.normalize('NFKC').toLowerCase().trim());
+  return comparisonForm(q).trim();
 }
 
 type Run = { cjk: boolean; chars: string[] };

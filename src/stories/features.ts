@@ -1,5 +1,5 @@
 import type { Article } from '../model.js';
-import { foldScript } from '../shared/script.js';
+import { comparisonForm } from '../shared/script.js';
 import { storedHtmlText } from '../shared/text.js';
 import { WORD_WEIGHTS } from './wordWeights.js';
 
@@ -88,7 +88,7 @@ function words(text: string): Map<string, number> {
 }
 
 function folded(text: string): string {
-  let out = foldScript(text.normalize('NFKC').toLowerCase());
+  let out = comparisonForm(text);
   for (const phrase of BOILERPLATE) out = out.replaceAll(phrase, ' ');
   return out;
 }
