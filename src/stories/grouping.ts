@@ -40,20 +40,14 @@ export interface StoredWords {
   keys: string;
 }
 
-/** A member as the story tables hold it. */
-export interface MemberRow {
-  published: number;
-  weights: string;
-  keys: string;
-}
-
+/** A new member's words, and the same encoded as the story tables hold them. */
 export interface MemberFeatures extends Comparable {
-  row: MemberRow;
+  row: StoredWords;
 }
 
 export function memberFeatures(article: Pick<Article, 'title' | 'contentHtml' | 'published'>): MemberFeatures {
   const { weights, keys } = storyFeatures(article);
-  return { published: article.published, weights, keys, row: { published: article.published, weights: encodeWeights(weights), keys: keys.join(' ') } };
+  return { published: article.published, weights, keys, row: { weights: encodeWeights(weights), keys: keys.join(' ') } };
 }
 
 function comparable(published: number | string, words: StoredWords): Comparable {
