@@ -22,7 +22,7 @@ import { renderRss } from './rss.js';
 import { itemStory, storyItem, STORIES_SOURCE } from './storyFeed.js';
 import { articlePath, feedPath, FEED_FILES, MERGED_KEY, OPML_PATH, parseSitePath, STORIES_KEY, type DocumentRef, type FeedFormat } from './sitePaths.js';
 import { CONVERSIONS, convertedLanguage, TRADITIONAL_VARIANT, type ConversionName } from './scripts.js';
-import { plausibleArticle, plausibleTime, PLAUSIBLE_FROM } from './time.js';
+import { plausibleArticle, PLAUSIBLE_FROM } from './time.js';
 
 export { DEFAULT_LIMIT } from './feedQuery.js';
 export { MERGED_KEY, type FeedFormat } from './sitePaths.js';
@@ -132,6 +132,20 @@ function storeFilter(key: string, filter: FeedFilter): ArticleFilter {
   if (filter.lang !== undefined) out.language = filter.lang;
   if (filter.q !== undefined) out.q = filter.q;
   return out;
+}
+
+/**
+ * The RFC 5005 links of archive page `page` of a feed of `total` entries, or RequestNotFoundError
+ * for a page past the newest. A complete page always links the next one, which exists from the
+ * moment it is complete: its bytes then never change.
+ */
+function archivePageLinks(page: number, total: number, subscriptionUrl: string, pageUrl: (page: number) => string): PageLinks {
+  const last = pageCount(total);
+  if (page > last) throw new RequestNotFoundError(`archive page ${page} does not exist yet; the newest is ${last}`);
+  const links: PageLinks = { current: subscriptionUrl };
+  if (page > 1) links.prevArchive = pageUrl(page - 1);
+  if (page < last) links.nextArchive = pageUrl(page + 1);
+  return links;
 }
 
 /** The last change to a set of articles: an arrival counts, since it changes the feed too. */
@@ -314,19 +328,11 @@ export class FeedPublisher {
       // RFC 5005 §4: the subscription document links the newest archive document.
       if (total > 0) pages = { prevArchive: pageUrl(newestPage(total)) };
     } else {
-      const last = pageCount(total);
-      if (ref.page > last) {
-        throw new RequestNotFoundError(`archive page ${ref.page} does not exist yet; the newest is ${last}`);
-      }
+      pages = archivePageLinks(ref.page, total, subscriptionUrl, pageUrl);
       // Page N holds arrivals (N-1)*size+1 … N*size, newest first as feeds list them; RSSHub's
       // patterns then keep what they match of the page, which is as immutable as the page.
       items = (await this.store.byArrival(narrowed, (ref.page - 1) * ARCHIVE_PAGE_SIZE, ARCHIVE_PAGE_SIZE)).reverse().filter(keep);
       archive = isCompletePage(ref.page, total);
-      // A complete page always links the next one, which exists from the moment it is complete:
-      // its bytes then never change.
-      pages = { current: subscriptionUrl };
-      if (ref.page > 1) pages.prevArchive = pageUrl(ref.page - 1);
-      if (ref.page < last) pages.nextArchive = pageUrl(ref.page + 1);
     }
     items = items.map((a) => plausibleArticle(a, this.now));
     // An archive page's bytes never change (RFC 5005), but a story grows after its first report:
@@ -472,16 +478,12 @@ export class FeedPublisher {
       if (since !== undefined && items.length > 0) expires = Math.min(...items.map((a) => a.published)) + filter.time! * 1000 + 1;
       if (total > 0) pages = { prevArchive: pageUrl(newestPage(total)) };
     } else {
-      const last = pageCount(total);
-      if (ref.page > last) throw new RequestNotFoundError(`archive page ${ref.page} does not exist yet; the newest is ${last}`);
+      pages = archivePageLinks(ref.page, total, `${origin}${feedPath(STORIES_KEY, ref.format)}${linked}`, pageUrl);
       const upTo = Math.min(ref.page * ARCHIVE_PAGE_SIZE, total);
       const stories = await this.store.storyList(upTo - (ref.page - 1) * ARCHIVE_PAGE_SIZE, total - upTo);
       items = stories.map((story) => ({ story, item: storyItem(story, describe) })).filter(({ story, item }) => keep(story, item)).map(({ item }) => item);
-      pages = { current: `${origin}${feedPath(STORIES_KEY, ref.format)}${linked}` };
-      if (ref.page > 1) pages.prevArchive = pageUrl(ref.page - 1);
-      if (ref.page < last) pages.nextArchive = pageUrl(ref.page + 1);
     }
-    items = items.map((a) => ({ ...a, published: plausibleTime(a.published, this.now), modified: plausibleTime(a.modified, this.now), archived: plausibleTime(a.archived, this.now) }));
+    items = items.map((a) => plausibleArticle(a, this.now));
     const view: FeedView = {
       key: `${STORIES_KEY}${filterQuery(filter, false, true)}`,
       title: `feedrelay：多家媒体报道的同一事件${filterLabel(filter)}`,

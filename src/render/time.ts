@@ -20,8 +20,8 @@ export function plausibleTime(t: number, now: number): number {
   return Math.min(Math.max(t, PLAUSIBLE_FROM), ceiling);
 }
 
-/** The article itself when its times are plausible, else a copy with them clamped. */
-export function plausibleArticle(article: Article, now: number): Article {
+/** The article (or feed entry) itself when its times are plausible, else a copy with them clamped. */
+export function plausibleArticle<T extends Pick<Article, 'published' | 'modified' | 'archived'>>(article: T, now: number): T {
   const published = plausibleTime(article.published, now);
   const modified = plausibleTime(article.modified, now);
   const archived = plausibleTime(article.archived, now);
