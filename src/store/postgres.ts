@@ -179,6 +179,10 @@ export class PostgresStore implements Store {
       // An idle connection that breaks (a server restart) is dropped by the pool, which connects
       // anew when next asked; without a listener the error would end the process.
       pool.on('error', () => {});
+      // pg-pool listens on a connection only while it is idle: one that breaks while checked out
+      // (mid-transaction) emits 'error' with nobody listening, which ends the process
+      // (brianc/node-postgres#2439, #3202). Its query fails on its own, and inTransaction drops it.
+      pool.on('connect', (client) => client.on('error', () => {}));
       await migrate(pool);
       await reindexIfStale(pool);
       await regroupIfStale(pool);

@@ -12,7 +12,7 @@ import { createService, type Service } from '../../src/service.js';
 import { maskPassword, withoutPassword } from '../../src/store/databaseUrl.js';
 import { migrationsFor } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open.js';
-import { indexQuery, indexTokens, PostgresStore } from '../../src/store/postgres.js';
+import { ADVISORY_LOCKS, indexQuery, indexTokens, PostgresStore } from '../../src/store/postgres.js';
 import { indexEntry, searchPlan, SEARCH_TEXT_VERSION } from '../../src/store/search.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
@@ -128,6 +128,26 @@ describe.skipIf(skip)('PostgreSQL', () => {
       }
       await expect.poll(() => b.lead(), { timeout: 5_000 }).toBe(true);
       expect(await a.lead()).toBe(false);
+    });
+
+    it('survives its connection breaking mid-transaction, failing that write alone and storing the next', async () => {
+      const s = await open();
+      const admin = new pg.Client({ connectionString: current!.db.url });
+      await admin.connect();
+      try {
+        // The write waits for the arrival lock on a checked-out connection, which the server then ends.
+        await admin.query('SELECT pg_advisory_lock($1, $2)', [ADVISORY_LOCKS.namespace, ADVISORY_LOCKS.arrival]);
+        const write = s.insert(article(1));
+        const waiting = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'feedrelay' AND wait_event_type = 'Lock'";
+        await expect.poll(async () => (await admin.query(waiting)).rowCount, { timeout: 5_000, interval: 50 }).toBe(1);
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM (${waiting}) AS w`);
+        await expect(write).rejects.toThrow(StoreError);
+        await admin.query('SELECT pg_advisory_unlock($1, $2)', [ADVISORY_LOCKS.namespace, ADVISORY_LOCKS.arrival]);
+      } finally {
+        await admin.end();
+      }
+      expect((await s.insert(article(2))).result).toBe('added');
+      expect(await s.count({})).toBe(1);
     });
 
     it('is healthy while its database answers', async () => {

@@ -72,6 +72,10 @@ describe.skipIf(skip)('replicas on one PostgreSQL database', () => {
   }, 120_000);
 
   afterAll(async () => {
+    // A replica that ended by itself (no signal of ours) shows why, whichever test then failed.
+    for (const r of replicas.filter((x) => x.child.exitCode !== null && x.child.exitCode !== 0)) {
+      console.error(`replica on ${r.url} exited with ${r.child.exitCode}:\n${r.stderr()}`);
+    }
     for (const r of replicas) await stopServe(r, 'SIGKILL');
     await link?.close();
     await upstream?.close();
@@ -148,6 +152,7 @@ describe.skipIf(skip)('replicas on one PostgreSQL database', () => {
     await expect.poll(async () => [(await get(a!, '/readyz')).status, (await get(b!, '/readyz')).status], { timeout: 15_000 }).toEqual([200, 200]);
     // The schedule goes on, and what it stores reaches both.
     await expect.poll(async () => Promise.all(alive().map(titles)), { timeout: 15_000 }).toEqual([5, 5]);
+    expect(alive()).toEqual([a, b]);
   }, 60_000);
 
   it('closes every connection on SIGTERM', async () => {
