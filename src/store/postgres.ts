@@ -430,8 +430,7 @@ export class PostgresStore implements Store {
         columns,
       );
       await PostgresStore.writeBodies(client, addedAt.map((i) => ({ arrival: arrivals.get(i)!, article: articles[i]! })), false);
-      // One after another: an article may report the event of one stored earlier in this batch.
-      for (const i of addedAt) await stories.addToStory(client, arrivals.get(i)!, articles[i]!);
+      await stories.addToStories(client, addedAt.map((i) => ({ arrival: arrivals.get(i)!, article: articles[i]! })));
       const results = articles.map((_, i): InsertResult => {
         const n = arrivals.get(i);
         return n === undefined ? { result: 'duplicate' } : { result: 'added', arrival: n };

@@ -6,6 +6,16 @@ import { storiesFromRows, type StoryMemberRow } from './rows.js';
 
 const REGROUP_BATCH = 500;
 
+/**
+ * Planner settings for the rest of the caller's transaction, set before its story statements
+ * (its last but the change counter). Each of them reads a few rows by a key, or walks story_terms
+ * in its order up to a limit. Left to statistics, a story_terms that grew since it was last
+ * analysed (a first refresh; autovacuum off) is taken for two rows a term, and each key word's
+ * whole window is read and sorted: the candidate read took 31 ms at 10,000 stored, against
+ * 0.7 ms with the index walked (EXPLAIN ANALYZE; bench/NOTES.md).
+ */
+const STORY_PLANS = 'SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off';
+
 type Db = pg.PoolClient | pg.Pool;
 
 /**
@@ -13,7 +23,7 @@ type Db = pg.PoolClient | pg.Pool;
  * PostgreSQL's dialect. Writes run inside the caller's transaction, which holds the arrival lock,
  * so writers group one after another and each sees every article stored before it.
  */
-async function candidates(client: Db, arrival: number, f: MemberFeatures): Promise<StoredMember[]> {
+async function candidates(client: pg.PoolClient, arrival: number, f: MemberFeatures): Promise<StoredMember[]> {
   const { from, to } = window(f.published);
   const postings = await client.query<{ arrival: number; published: string }>(
     `SELECT p.arrival, p.published FROM unnest($1::text[]) AS k(term) CROSS JOIN LATERAL (
@@ -31,14 +41,14 @@ async function candidates(client: Db, arrival: number, f: MemberFeatures): Promi
 }
 
 /** The stored words of the candidates a round compares: one read per round (grouping.ts planJoinAsync). */
-function wordsOf(client: Db) {
+function wordsOf(client: pg.PoolClient) {
   return async (asked: readonly StoredMember[]): Promise<Map<number, StoredWords>> => {
     const { rows } = await client.query<StoredWords & { arrival: number }>('SELECT arrival, weights, keys FROM story_members WHERE arrival = ANY($1::int[])', [asked.map((c) => c.arrival)]);
     return new Map(rows.map((r) => [r.arrival, r]));
   };
 }
 
-async function merge(client: Db, plan: JoinPlan): Promise<void> {
+async function merge(client: pg.PoolClient, plan: JoinPlan): Promise<void> {
   if (plan.merged.length === 0) return;
   for (const story of plan.merged) {
     await client.query('UPDATE story_members SET story = $1 WHERE story = $2', [plan.story, story]);
@@ -51,11 +61,11 @@ async function merge(client: Db, plan: JoinPlan): Promise<void> {
   await countSources(client, plan.story);
 }
 
-async function countSources(client: Db, story: string): Promise<void> {
+async function countSources(client: pg.PoolClient, story: string): Promise<void> {
   await client.query('UPDATE stories SET sources = (SELECT COUNT(*) FROM story_sources WHERE story = stories.id) WHERE id = $1', [story]);
 }
 
-async function index(client: Db, arrival: number, f: MemberFeatures): Promise<void> {
+async function index(client: pg.PoolClient, arrival: number, f: MemberFeatures): Promise<void> {
   await client.query('INSERT INTO story_terms (term, published, arrival) SELECT DISTINCT t, $2::bigint, $3::int FROM unnest($1::text[]) AS t ON CONFLICT DO NOTHING', [f.keys, f.published, arrival]);
 }
 
@@ -72,15 +82,23 @@ const JOIN = `WITH m AS (INSERT INTO story_members (arrival, story, published, w
     src AS (INSERT INTO story_sources (story, source) VALUES ($1, $7) ON CONFLICT DO NOTHING RETURNING 1)
   UPDATE stories SET members = members + 1, latest = GREATEST(latest, $3), sources = sources + (SELECT COUNT(*) FROM src) WHERE id = $1`;
 
-/** Puts a newly stored article in its story. */
-export async function addToStory(client: Db, arrival: number, article: Pick<Article, 'id' | 'title' | 'contentHtml' | 'published' | 'source'>): Promise<void> {
+type NewMember = Pick<Article, 'id' | 'title' | 'contentHtml' | 'published' | 'source'>;
+
+/** Puts newly stored articles in their stories, one after another: an article may report the event of one stored just before it. */
+export async function addToStories(client: pg.PoolClient, added: readonly { arrival: number; article: NewMember }[]): Promise<void> {
+  await client.query(STORY_PLANS);
+  for (const { arrival, article } of added) await addToStory(client, arrival, article);
+}
+
+async function addToStory(client: pg.PoolClient, arrival: number, article: NewMember): Promise<void> {
   const f = memberFeatures(article);
   const plan = await planJoinAsync(f, await candidates(client, arrival, f), wordsOf(client));
   if (plan) await merge(client, plan);
   await client.query(plan ? JOIN : FOUND, [plan?.story ?? article.id, arrival, f.published, f.row.weights, f.row.keys, f.keys, article.source]);
 }
 
-export async function updateStory(client: Db, arrival: number, article: Pick<Article, 'title' | 'contentHtml' | 'published'>): Promise<void> {
+export async function updateStory(client: pg.PoolClient, arrival: number, article: Pick<Article, 'title' | 'contentHtml' | 'published'>): Promise<void> {
+  await client.query(STORY_PLANS);
   const { rows } = await client.query<{ story: string; founded: number }>('SELECT m.story, s.founded FROM story_members m JOIN stories s ON s.id = m.story WHERE m.arrival = $1', [arrival]);
   const own = rows[0];
   if (!own) return;
@@ -132,6 +150,7 @@ export async function regroup(client: pg.PoolClient): Promise<number> {
   await client.query('DELETE FROM story_members');
   await client.query('DELETE FROM story_sources');
   await client.query('DELETE FROM stories');
+  await client.query(STORY_PLANS);
   for (let after = 0; ;) {
     const { rows } = await client.query<{ arrival: number; id: string; title: string; published: string; source: string; content_html: string }>(
       'SELECT a.arrival, a.id, a.title, a.published, a.source, b.content_html FROM articles a JOIN article_bodies b ON b.arrival = a.arrival WHERE a.arrival > $1 ORDER BY a.arrival LIMIT $2',
