@@ -42,8 +42,8 @@ export function documentHandler(publisher: FeedPublisher, options: DocumentRoute
   const headersFor = variantHeaders(options.maxAgeSeconds);
   const answer = compose(
     [
-      corsPreflight,
-      readOnly,
+      corsPreflight(observe),
+      readOnly(observe),
       selfOrigin(options, fail),
       renderDocument(publisher, fail),
       negotiateEncoding,

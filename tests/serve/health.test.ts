@@ -62,4 +62,13 @@ describe('/metrics', () => {
     expect(text).toMatch(/^feedrelay_articles 2$/m);
     expect(text).toContain('# TYPE feedrelay_refresh_duration_seconds histogram');
   });
+
+  it('counts a document\'s 405 answers and CORS preflights under its route', async () => {
+    const { url } = await serve(() => true);
+    await fetch(`${url}/feed.xml`, { method: 'POST' });
+    await fetch(`${url}/feed.xml`, { method: 'OPTIONS' });
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain('feedrelay_http_requests_total{route="feed",status="405"} 1');
+    expect(text).toContain('feedrelay_http_requests_total{route="feed",status="204"} 1');
+  });
 });
