@@ -119,16 +119,20 @@ const FIRST_MEMBERS = `CROSS JOIN LATERAL (
 
 export async function storiesOf(db: Db, ids: readonly string[]): Promise<Map<string, Story>> {
   if (ids.length === 0) return new Map();
-  const { rows } = await db.query<StoryMemberRow>(`SELECT q.of, q.story, s.members AS size, s.latest, f.* FROM
-    (SELECT x.id AS of, mx.story FROM articles x JOIN story_members mx ON mx.arrival = x.arrival WHERE x.id = ANY($1::text[])) q
+  // Each story read once, however many of the asked articles it holds (`asked` names them).
+  const { rows } = await db.query<StoryMemberRow & { asked: string[] }>(`SELECT q.asked, q.story, s.members AS size, s.latest, f.* FROM
+    (SELECT mx.story, array_agg(x.id) AS asked FROM articles x JOIN story_members mx ON mx.arrival = x.arrival WHERE x.id = ANY($1::text[]) GROUP BY mx.story) q
     ${FIRST_MEMBERS} ORDER BY q.story, f.published, f.arrival`, [ids, MAX_LISTED_MEMBERS]);
-  return storiesFromRows(rows);
+  const byStory = storiesFromRows(rows);
+  const byAsked = new Map<string, Story>();
+  for (const r of rows) for (const id of r.asked) byAsked.set(id, byStory.get(r.story)!);
+  return byAsked;
 }
 
 export async function storyList(db: Db, limit: number, offset: number): Promise<Story[]> {
   const ids = (await db.query<{ id: string }>('SELECT id FROM stories WHERE sources >= 2 ORDER BY latest DESC, id COLLATE "C" LIMIT $1 OFFSET $2', [limit, offset])).rows.map((r) => r.id);
   if (ids.length === 0) return [];
-  const { rows } = await db.query<StoryMemberRow>(`SELECT q.story AS of, q.story, s.members AS size, s.latest, f.* FROM
+  const { rows } = await db.query<StoryMemberRow>(`SELECT q.story, s.members AS size, s.latest, f.* FROM
     unnest($1::text[]) AS q(story) ${FIRST_MEMBERS} ORDER BY q.story, f.published, f.arrival`, [ids, MAX_LISTED_MEMBERS]);
   const byId = storiesFromRows(rows);
   return ids.map((id) => byId.get(id)!);

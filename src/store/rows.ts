@@ -103,7 +103,6 @@ export function subscriptionFromRow(row: SubscriptionRow): Subscription {
 
 /** A story member row, `of` naming the article or story it was asked for. */
 export interface StoryMemberRow {
-  of: string;
   story: string;
   size: number | string;
   latest: number | string;
@@ -115,19 +114,16 @@ export interface StoryMemberRow {
   published: number | string;
 }
 
-/** Stories by what they were asked for; rows come ordered by story, then oldest member first. */
+/** Stories by id; rows come ordered by story, then oldest member first, each member once. */
 export function storiesFromRows(rows: readonly StoryMemberRow[]): Map<string, Story> {
   const stories = new Map<string, Story>();
-  const byOf = new Map<string, Story>();
   for (const r of rows) {
     let story = stories.get(r.story);
     if (!story) {
       story = { id: r.story, members: [], size: Number(r.size), latest: Number(r.latest) };
       stories.set(r.story, story);
     }
-    // A story asked for by several of its members lists each member once.
-    if (!story.members.some((m) => m.id === r.id)) story.members.push({ id: r.id, url: r.url, title: r.title, source: r.source, language: r.language as Language, published: Number(r.published) });
-    byOf.set(r.of, story);
+    story.members.push({ id: r.id, url: r.url, title: r.title, source: r.source, language: r.language as Language, published: Number(r.published) });
   }
-  return byOf;
+  return stories;
 }

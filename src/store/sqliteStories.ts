@@ -10,7 +10,7 @@ const REGROUP_BATCH = 500;
 type Grouped = Pick<Article, 'id' | 'title' | 'contentHtml' | 'published' | 'source'>;
 
 /** A story's first members, oldest first, by the story_members_story index. */
-const MEMBERS = `SELECT ? AS of, m.story, s.members AS size, s.latest, a.id, a.url, a.title, a.source, a.language, a.published
+const MEMBERS = `SELECT m.story, s.members AS size, s.latest, a.id, a.url, a.title, a.source, a.language, a.published
   FROM story_members m JOIN stories s ON s.id = m.story JOIN articles a ON a.arrival = m.arrival
   WHERE m.story = ? ORDER BY m.published, m.arrival LIMIT ?`;
 
@@ -45,7 +45,7 @@ export class SqliteStories {
       insertTerm: db.prepare('INSERT OR IGNORE INTO story_terms (term, published, arrival) VALUES (?, ?, ?)'),
       deleteTerms: db.prepare('DELETE FROM story_terms WHERE arrival = ?'),
       storyOfId: db.prepare<[string], { story: string }>('SELECT m.story FROM articles a JOIN story_members m ON m.arrival = a.arrival WHERE a.id = ?'),
-      firstMembers: db.prepare<[string, string, number], StoryMemberRow>(MEMBERS),
+      firstMembers: db.prepare<[string, number], StoryMemberRow>(MEMBERS),
     };
   }
 
@@ -107,7 +107,7 @@ export class SqliteStories {
   }
 
   private story(id: string): Story {
-    return storiesFromRows(this.s.firstMembers.all(id, id, MAX_LISTED_MEMBERS)).get(id)!;
+    return storiesFromRows(this.s.firstMembers.all(id, MAX_LISTED_MEMBERS)).get(id)!;
   }
 
   /** Each article's story, for the ids given; an id with no stored article is absent. */
