@@ -206,7 +206,7 @@ if (stories) {
     `Target: precision at least 0.95 — ${mark(q.precision >= 0.95)}; recall at least 0.8 — ${mark(q.recall >= 0.8)}. `
       + `Wrongly grouped: ${q.wrong.length === 0 ? 'none' : q.wrong.map(pair).join(', ')}; missed: ${q.missed.length === 0 ? 'none' : q.missed.map(pair).join(', ')}.`,
     '',
-    `Cost of storing one article (SQLite, in memory; the whole insert: row, search index and story), median / p99 ms, after `
+    `Cost of storing one article (SQLite, a database file; the whole insert: row, search index and story), median / p99 ms, after `
       + `a store of N corpus articles. *real*: the 25 labelled articles, whose candidates are each other (the usual case); `
       + `*corpus*: ${EXTRA_CORPUS} more corpus articles, each sharing its key words with every article of its week (the worst `
       + `case, where the candidate caps bind). The title and opening's words cost ${stories.featuresUs} µs of it.`,
