@@ -7,12 +7,12 @@ import { storiesFromRows, type StoryMemberRow } from './rows.js';
 const REGROUP_BATCH = 500;
 
 /**
- * Planner settings for the rest of the caller's transaction, set before its story statements
- * (its last but the change counter). Each of them reads a few rows by a key, or walks story_terms
- * in its order up to a limit. Left to statistics, a story_terms that grew since it was last
- * analysed (a first refresh; autovacuum off) is taken for two rows a term, and each key word's
- * whole window is read and sorted: the candidate read took 31 ms at 10,000 stored, against
- * 0.7 ms with the index walked (EXPLAIN ANALYZE; bench/NOTES.md).
+ * Planner settings for the rest of the caller's transaction, set once the statements that want
+ * other plans (the duplicate check's BitmapOr) are done. Each story statement reads a few rows
+ * by a key, or walks story_terms in its order up to a limit. Left to statistics, a story_terms
+ * that grew since it was last analysed (a first refresh; autovacuum off) is taken for two rows a
+ * term, and each key word's whole window is read and sorted: the candidate read took 31 ms at
+ * 10,000 stored, against 0.7 ms with the index walked (EXPLAIN ANALYZE; bench/NOTES.md).
  */
 const STORY_PLANS = 'SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off';
 
